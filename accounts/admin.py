@@ -1,0 +1,67 @@
+"""Moderators' view of accounts: find people, cut them off, audit codes (never their hash)."""
+
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+
+from accounts.models import AuthSession, User, VerificationCode
+from accounts.services.users import user_deactivate
+
+
+@admin.action(description="Deactivate selected users (ends their sessions and sockets)")
+def deactivate_users(modeladmin, request, queryset):
+    count = 0
+    for user in queryset.filter(is_active=True):
+        user_deactivate(user=user)
+        count += 1
+    modeladmin.message_user(request, f"Deactivated {count} user(s).", messages.SUCCESS)
+
+
+class AuthSessionInline(admin.TabularInline):
+    model = AuthSession
+    extra = 0
+    can_delete = False
+    fields = ["device", "ip", "created_at", "last_used_at", "revoked_at"]
+    readonly_fields = fields
+    ordering = ["-last_used_at"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ["username", "display_name", "phone", "is_active", "is_staff", "last_seen"]
+    list_filter = ["is_active", "is_staff", "is_superuser"]
+    search_fields = ["phone", "username", "display_name"]
+    ordering = ["-date_joined"]
+    readonly_fields = ["id", "date_joined", "last_login", "last_seen", "deleted_at"]
+    actions = [deactivate_users]
+    inlines = [AuthSessionInline]
+    fieldsets = [
+        (None, {"fields": ["id", "phone", "username", "password"]}),
+        ("Profile", {"fields": ["display_name", "bio", "avatar_url"]}),
+        ("Status", {"fields": ["is_active", "last_seen", "date_joined", "deleted_at"]}),
+        ("Staff", {"fields": ["is_staff", "is_superuser", "groups", "user_permissions"]}),
+    ]
+    add_fieldsets = [
+        (None, {"fields": ["phone", "username", "display_name", "password1", "password2"]}),
+    ]
+
+
+@admin.register(VerificationCode)
+class VerificationCodeAdmin(admin.ModelAdmin):
+    list_display = ["phone", "purpose", "created_at", "expires_at", "attempts", "used_at"]
+    list_filter = ["purpose"]
+    search_fields = ["phone"]
+    date_hierarchy = "created_at"
+    fields = [
+        "id", "phone", "purpose", "display_name", "user", "ip", "created_at",
+        "expires_at", "attempts", "used_at", "replaced_at",
+    ]  # fmt: skip
+    readonly_fields = fields
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

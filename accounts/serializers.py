@@ -1,0 +1,134 @@
+"""Input and output shapes of the accounts API (contract: "Objects: user")."""
+
+import re
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import serializers
+
+from accounts import presence
+from accounts.models import USERNAME_PATTERN, User
+from accounts.phones import normalize_phone
+from tether.api.fields import StrictCharField
+
+
+class PhoneField(StrictCharField):
+    """A phone as people type it, normalised to E.164."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 32)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        raw = super().to_internal_value(data)
+        try:
+            return normalize_phone(raw)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from exc
+
+
+class DisplayNameField(StrictCharField):
+    def __init__(self, **kwargs):
+        kwargs.update(trim_whitespace=True, min_length=1, max_length=100)
+        super().__init__(**kwargs)
+
+
+class UsernameField(StrictCharField):
+    default_error_messages = {
+        "format": "5 to 32 characters: lowercase letters, digits and underscores.",
+    }
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data).lower()
+        if not re.fullmatch(USERNAME_PATTERN, value):
+            self.fail("format")
+        return value
+
+
+class UserSerializer(serializers.ModelSerializer):
+    """Another user as anyone may see them; ``online`` from the presence store.
+
+    The view puts ``online_ids`` (one lookup for the whole page) into the context; without
+    it each user asks the store alone.
+    """
+
+    online = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "display_name", "bio", "avatar_url", "last_seen", "online"]
+        read_only_fields = fields
+
+    def get_online(self, user: User) -> bool:
+        online_ids = self.context.get("online_ids")
+        if online_ids is None:
+            online_ids = presence.online_ids([user.pk])
+        return user.pk in online_ids
+
+
+class MeSerializer(UserSerializer):
+    class Meta(UserSerializer.Meta):
+        fields = [*UserSerializer.Meta.fields, "phone"]
+        read_only_fields = fields
+
+
+class ProfileUpdateSerializer(serializers.Serializer):
+    display_name = DisplayNameField(required=False)
+    username = UsernameField(required=False)
+    bio = StrictCharField(required=False, allow_blank=True, max_length=500)
+    avatar_url = serializers.URLField(required=False, allow_blank=True, max_length=500)
+
+    def validate_avatar_url(self, value):
+        if not isinstance(self.initial_data.get("avatar_url"), str):
+            raise serializers.ValidationError("Must be a string.")
+        if value and not value.lower().startswith(("https://", "http://")):
+            raise serializers.ValidationError("Must be an http or https address.")
+        return value
+
+
+class RegisterSerializer(serializers.Serializer):
+    phone = PhoneField()
+    display_name = DisplayNameField()
+
+
+class LoginSerializer(serializers.Serializer):
+    phone = PhoneField()
+
+
+class VerifyCodeSerializer(serializers.Serializer):
+    phone = PhoneField()
+    code = StrictCharField(min_length=6, max_length=6)
+
+    def validate_code(self, value: str) -> str:
+        if not value.isascii() or not value.isdigit():
+            raise serializers.ValidationError("The code is six digits.")
+        return value
+
+
+class RefreshSerializer(serializers.Serializer):
+    refresh = StrictCharField(max_length=4096)
+
+
+class CodeSentSerializer(serializers.Serializer):
+    phone = serializers.CharField()
+    expires_in = serializers.IntegerField()
+    resend_in = serializers.IntegerField()
+
+
+class TokenPairSerializer(serializers.Serializer):
+    access = serializers.CharField()
+    refresh = serializers.CharField()
+
+
+class SignInSerializer(TokenPairSerializer):
+    user = MeSerializer()
+    created = serializers.BooleanField()
+
+
+class UserSearchQuerySerializer(serializers.Serializer):
+    q = serializers.CharField(required=False, max_length=100, trim_whitespace=True)
+    phone = PhoneField(required=False)
+
+    def validate(self, attrs):
+        if not attrs.get("q") and "phone" not in attrs:
+            raise serializers.ValidationError("Give ?q= (username or name) or ?phone=.")
+        return attrs

@@ -1,0 +1,1 @@
+"""Writes for accounts: one function per business action (see README "Architecture")."""

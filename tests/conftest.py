@@ -1,0 +1,111 @@
+"""Shared fixtures. Service-bound tests skip without their service, except under
+TETHER_REQUIRE_SERVICES=1 (CI), where a missing service fails them instead."""
+
+import os
+
+import pytest
+from django.conf import settings as django_settings
+from django.test import TestCase
+from rest_framework.test import APIClient
+
+from accounts.sms import memory
+from tests.factories import UserFactory
+from tests.helpers import sign_in
+from tether import throttling
+from tether.redis import get_redis
+
+REQUIRE_SERVICES = os.environ.get("TETHER_REQUIRE_SERVICES") == "1"
+
+
+def require(available: bool, what: str) -> None:
+    """Skip (or, in CI, fail) a test whose service is missing."""
+    if available:
+        return
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{what} is required here (TETHER_REQUIRE_SERVICES=1) but unavailable")
+    pytest.skip(f"{what} is not available")
+
+
+def redis_available() -> bool:
+    client = get_redis()
+    if client is None:
+        return False
+    try:
+        return bool(client.ping())
+    except Exception:
+        return False
+
+
+@pytest.fixture(autouse=True)
+def _isolated_state(settings):
+    """Codes go to memory; rate-limit windows start empty in every test."""
+    settings.TETHER_SMS_BACKEND = "memory"
+    memory.outbox.clear()
+    throttling.reset_local_state()
+    if redis_available():
+        client = get_redis()
+        keys = list(client.scan_iter("tether:rate:*", count=1000))
+        if keys:
+            client.delete(*keys)
+    from django.core.cache import cache
+
+    try:
+        cache.clear()
+    except Exception:
+        pass
+    yield
+
+
+class CommittingAPIClient(APIClient):
+    """Runs each request's on-commit callbacks when it returns, as a real commit would.
+
+    Tests run inside a transaction that never commits, so without this no code would be
+    "texted" and no event published.
+    """
+
+    def request(self, **kwargs):
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            return super().request(**kwargs)
+
+
+@pytest.fixture
+def api() -> APIClient:
+    return CommittingAPIClient()
+
+
+@pytest.fixture
+def user(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def other_user(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def client_for():
+    """``client_for(user)``: an APIClient signed in as ``user`` through a real session."""
+
+    def make(user) -> APIClient:
+        client = CommittingAPIClient()
+        tokens = sign_in(user)
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {tokens.access}")
+        client.tokens = tokens
+        return client
+
+    return make
+
+
+@pytest.fixture
+def postgres(db):
+    require(
+        django_settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql",
+        "PostgreSQL (DATABASE_URL)",
+    )
+
+
+@pytest.fixture
+def redis_server():
+    require(redis_available(), "Redis (REDIS_URL)")
+    return get_redis()

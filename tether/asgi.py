@@ -1,0 +1,24 @@
+"""ASGI entry point: HTTP through Django, ``/ws/`` through Channels.
+
+Django is set up before anything imports models (``get_asgi_application`` first).
+"""
+
+import os
+
+from django.core.asgi import get_asgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tether.settings")
+django_asgi_app = get_asgi_application()
+
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+
+from tether.websocket import websocket_application  # noqa: E402
+
+application = ProtocolTypeRouter(
+    {
+        "http": django_asgi_app,
+        "websocket": websocket_application,
+    }
+)
+
+__all__ = ["application", "URLRouter"]

@@ -1,0 +1,62 @@
+"""``/api/health``: is the database there, is the channel layer there."""
+
+import logging
+
+from django.db import connection
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from tether.api.errors import error_body
+from tether.redis import get_redis
+
+logger = logging.getLogger("tether.health")
+
+HealthSerializer = inline_serializer(
+    name="Health",
+    fields={
+        "status": serializers.ChoiceField(["ok", "degraded", "down"]),
+        "database": serializers.ChoiceField(["ok", "down"]),
+        "channel_layer": serializers.ChoiceField(["ok", "down"]),
+    },
+)
+
+
+def database_ok() -> bool:
+    try:
+        connection.ensure_connection()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return True
+    except Exception:
+        logger.warning("Health: database unreachable", exc_info=True)
+        return False
+
+
+def channel_layer_ok() -> bool:
+    client = get_redis()
+    if client is None:
+        return True  # the in-memory layer lives in this process
+    try:
+        return bool(client.ping())
+    except Exception:
+        logger.warning("Health: Redis unreachable")
+        return False
+
+
+class HealthView(APIView):
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses={200: HealthSerializer, 503: HealthSerializer}, summary="Health")
+    def get(self, request: Request) -> Response:
+        db, layer = database_ok(), channel_layer_ok()
+        data = {"database": "ok" if db else "down", "channel_layer": "ok" if layer else "down"}
+        if not db:
+            body = error_body("unavailable", "The database is unreachable.")
+            body["data"] = {"status": "down", **data}
+            return Response(body, status=503)
+        return Response({"status": "ok" if layer else "degraded", **data})

@@ -1,0 +1,52 @@
+"""Keeps everything under /api/ in JSON, even where Django answers before DRF does."""
+
+import logging
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+
+from tether.api.errors import STATUS_CODES, error_json
+
+logger = logging.getLogger("tether.api")
+
+
+def _is_api(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/")
+
+
+class ApiEnvelopeMiddleware:
+    """Answers oversize bodies with 413 and turns Django's HTML errors into the envelope.
+
+    Django's 404 for unknown routes, its CSRF 403 and its crash page are rendered outside
+    DRF; DRF itself reads JSON bodies without Django's DATA_UPLOAD_MAX_MEMORY_SIZE check.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not _is_api(request):
+            return self.get_response(request)
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.TETHER_MAX_BODY_BYTES:
+            return error_json(413, "too_large")
+        response = self.get_response(request)
+        if response.status_code >= 400 and not response.get("Content-Type", "").startswith(
+            "application/json"
+        ):
+            code = STATUS_CODES.get(response.status_code, "server_error")
+            replacement = error_json(response.status_code, code)
+            for header in ("Retry-After", "Allow", "WWW-Authenticate"):
+                if header in response:
+                    replacement[header] = response[header]
+            return replacement
+        return response
+
+    def process_exception(self, request: HttpRequest, exception: Exception):
+        if not _is_api(request):
+            return None
+        logger.exception("Unhandled error on %s %s", request.method, request.path)
+        return error_json(500, "server_error")

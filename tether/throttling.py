@@ -1,0 +1,77 @@
+"""Request-rate limits that hold across every server process.
+
+One atomic Redis transaction per hit (SET NX EX, INCR, TTL) counts requests in a window that
+starts with the first of them, so 31 simultaneous requests never all pass a limit of 30.
+Without Redis (one process) the count lives in memory. If Redis is unreachable the limit
+fails open and says so in the log: rate limits protect capacity, not access.
+"""
+
+import logging
+import threading
+import time
+
+import redis
+from django.conf import settings
+from rest_framework.throttling import BaseThrottle
+
+from tether.redis import get_redis
+
+logger = logging.getLogger("tether.throttling")
+
+_local_lock = threading.Lock()
+_local_windows: dict[str, tuple[float, int]] = {}
+
+
+def _hit_locally(key: str, limit: int, window: int) -> float | None:
+    now = time.monotonic()
+    with _local_lock:
+        ends_at, count = _local_windows.get(key, (0.0, 0))
+        if ends_at <= now:
+            ends_at, count = now + window, 0
+        count += 1
+        _local_windows[key] = (ends_at, count)
+    return max(1.0, ends_at - now) if count > limit else None
+
+
+def hit(bucket: str, limit: int, window: int) -> float | None:
+    """Count one request in ``bucket``; the seconds to wait if it is over ``limit``, else None."""
+    client = get_redis()
+    if client is None:
+        return _hit_locally(bucket, limit, window)
+    key = f"tether:rate:{bucket}"
+    try:
+        pipe = client.pipeline(transaction=True)
+        pipe.set(key, 0, ex=window, nx=True)
+        pipe.incr(key)
+        pipe.ttl(key)
+        _, count, ttl = pipe.execute()
+    except redis.RedisError:
+        logger.warning("Rate-limit store unreachable; letting %s through", bucket.split(":")[0])
+        return None
+    return float(max(ttl, 1)) if count > limit else None
+
+
+def reset_local_state() -> None:
+    """Forget in-memory counts (tests)."""
+    with _local_lock:
+        _local_windows.clear()
+
+
+class ScopedRateThrottle(BaseThrottle):
+    """Per-IP limit named by the view's ``throttle_scope`` in TETHER_RATE_LIMITS.
+
+    Off with TETHER_THROTTLE=off (load tests); the per-phone code rules are not throttles
+    and always hold.
+    """
+
+    def allow_request(self, request, view) -> bool:
+        self._wait = None
+        scope = getattr(view, "throttle_scope", None)
+        if not settings.TETHER_THROTTLE or scope is None:
+            return True
+        limit, window = settings.TETHER_RATE_LIMITS[scope]
+        self._wait = hit(f"{scope}:ip:{self.get_ident(request)}", limit, window)
+        return self._wait is None
+
+    def wait(self) -> float | None:
+        return self._wait

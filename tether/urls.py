@@ -1,0 +1,26 @@
+from django.contrib import admin
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from tether.api.routes import api_path
+from tether.api.views import api_not_found
+from tether.health import HealthView
+
+api_patterns = [
+    *api_path("health", HealthView.as_view(), "health"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema", SpectacularAPIView.as_view()),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    path("docs", SpectacularSwaggerView.as_view(url_name="schema")),
+    path("", include("accounts.urls")),
+    # Unknown routes and malformed ids in paths: a JSON 404, never Django's HTML page.
+    re_path(r"^.*$", api_not_found),
+]
+
+urlpatterns = [
+    path("api/", include(api_patterns)),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = "tether.errors.page_not_found"
+handler500 = "tether.errors.server_error"
