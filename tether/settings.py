@@ -29,7 +29,7 @@ def env_list(name: str, default: str) -> list[str]:
 DEBUG = env_bool("DEBUG", True)
 TETHER_HTTPS = env_bool("TETHER_HTTPS", False)
 
-_DEV_SECRET_KEY = "tether-development-key-not-for-production-use-only-on-localhost"
+_DEV_SECRET_KEY = "tether-development-key-not-for-production-use-only-on-localhost"  # noqa: S105
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:

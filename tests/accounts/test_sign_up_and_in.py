@@ -11,6 +11,7 @@ from tests.helpers import envelope_data, envelope_error, last_code
 
 pytestmark = pytest.mark.django_db
 PHONE = "+79161234567"
+CHROME_ON_LINUX = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/120.0 Safari/537.36"
 
 
 def register(api, phone=PHONE, name="Alice"):
@@ -178,7 +179,7 @@ def test_verify_records_a_session_with_device_and_ip(api):
         "/api/auth/verify-code",
         {"phone": PHONE, "code": last_code(PHONE)},
         format="json",
-        HTTP_USER_AGENT="Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/120.0 Safari/537.36",
+        HTTP_USER_AGENT=CHROME_ON_LINUX,
     )
     session = AuthSession.objects.get(user__phone=PHONE)
     assert session.ip == "127.0.0.1" and "Chrome" in session.device
