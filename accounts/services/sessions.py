@@ -106,6 +106,16 @@ def session_end(*, raw_refresh: str) -> AuthSession:
     return session
 
 
+def session_revoke(*, session: AuthSession) -> None:
+    """End one sign-in (web logout, "revoke" in the session list)."""
+    with transaction.atomic():
+        ended = AuthSession.objects.filter(pk=session.pk, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
+        if ended:
+            _announce(session.user_id, [session.id])
+
+
 def session_revoke_all(*, user: User, keep: AuthSession | None = None) -> int:
     """End every live session of ``user`` but ``keep``; the number ended."""
     with transaction.atomic():
