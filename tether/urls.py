@@ -13,6 +13,7 @@ api_patterns = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("docs", SpectacularSwaggerView.as_view(url_name="schema")),
     path("", include("accounts.urls")),
+    path("", include("messaging.urls")),
     # Unknown routes and malformed ids in paths: a JSON 404, never Django's HTML page.
     re_path(r"^.*$", api_not_found),
 ]

@@ -13,6 +13,7 @@ class StrictCharField(serializers.CharField):
     default_error_messages = {
         "invalid": "Must be a string.",
         "nul": "Must not contain the NUL character.",
+        "encoding": "Must be valid Unicode text (no lone surrogates).",
     }
 
     def __init__(self, **kwargs):
@@ -24,6 +25,10 @@ class StrictCharField(serializers.CharField):
             self.fail("invalid")
         if "\x00" in data:
             self.fail("nul")
+        try:
+            data.encode("utf-8")
+        except UnicodeEncodeError:
+            self.fail("encoding")
         return super().to_internal_value(data)
 
 

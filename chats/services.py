@@ -1,0 +1,29 @@
+"""Writes for chats that tell nobody: opening a direct chat."""
+
+from django.db import IntegrityError, transaction
+from rest_framework.exceptions import ValidationError
+
+from chats.models import Chat, ChatMember
+
+
+def chat_get_or_create(*, user, peer) -> tuple[Chat, bool]:
+    """The direct chat of ``user`` and ``peer``, created if new: ``(chat, created)``.
+
+    Race-safe: two people opening the chat with each other at the same moment both get the
+    one chat, because ``direct_key`` is unique and the loser of the insert reads the winner's.
+    """
+    if peer.pk == user.pk:
+        raise ValidationError({"user_id": ["You cannot open a chat with yourself."]})
+    key = Chat.direct_key_for(user.pk, peer.pk)
+    chat = Chat.objects.filter(direct_key=key).first()
+    if chat is not None:
+        return chat, False
+    try:
+        with transaction.atomic():
+            chat = Chat.objects.create(kind=Chat.Kind.DIRECT, direct_key=key)
+            ChatMember.objects.bulk_create(
+                [ChatMember(chat=chat, user=user), ChatMember(chat=chat, user=peer)]
+            )
+            return chat, True
+    except IntegrityError:
+        return Chat.objects.get(direct_key=key), False

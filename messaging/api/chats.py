@@ -1,0 +1,107 @@
+"""``/api/chats*``: the chat list, opening a chat, one chat, its history, reading it."""
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import NotFound
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts import presence
+from accounts.models import User
+from chats.services import chat_get_or_create
+from messaging import selectors
+from messaging.serializers import (
+    ChatOpenSerializer,
+    ChatSerializer,
+    HistoryQuerySerializer,
+    MessageSerializer,
+    ReadResultSerializer,
+    ReadSerializer,
+    read_seqs_of,
+)
+from messaging.services import chat_mark_read
+from tether.api.schema import errors
+
+
+def _chat_context(viewer, chats) -> dict:
+    user_ids = {m.user_id for chat in chats for m in chat.memberships.all()}
+    return {"viewer": viewer, "online_ids": presence.online_ids(user_ids)}
+
+
+def chat_response(viewer, chat_id, status_code=status.HTTP_200_OK) -> Response:
+    chat = selectors.chat_detail(viewer=viewer, chat_id=chat_id)
+    if chat is None:
+        raise NotFound("No such chat.")
+    return Response(ChatSerializer(chat, context=_chat_context(viewer, [chat])).data, status_code)
+
+
+class ChatListView(APIView):
+    @extend_schema(responses={200: ChatSerializer(many=True), **errors(401)}, summary="My chats")
+    def get(self, request: Request) -> Response:
+        chats = list(selectors.chat_list(viewer=request.user))
+        context = _chat_context(request.user, chats)
+        return Response(ChatSerializer(chats, many=True, context=context).data)
+
+    @extend_schema(
+        request=ChatOpenSerializer,
+        responses={200: ChatSerializer, 201: ChatSerializer, **errors(400, 401, 403, 404, 415)},
+        summary="Open the direct chat with a user (201 new, 200 existing)",
+    )
+    def post(self, request: Request) -> Response:
+        data = _valid(ChatOpenSerializer, request.data)
+        if "user_id" in data:
+            peer = get_object_or_404(User, pk=data["user_id"], is_active=True)
+        else:
+            peer = get_object_or_404(User, username=data["username"].lower(), is_active=True)
+        chat, created = chat_get_or_create(user=request.user, peer=peer)
+        return chat_response(
+            request.user, chat.pk, status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        )
+
+
+class ChatDetailView(APIView):
+    @extend_schema(responses={200: ChatSerializer, **errors(401, 404)}, summary="One chat")
+    def get(self, request: Request, chat_id) -> Response:
+        return chat_response(request.user, chat_id)
+
+
+class ChatMessagesView(APIView):
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("before_seq", int, description="Older than this seq"),
+            OpenApiParameter("after_seq", int, description="Newer than this seq"),
+            OpenApiParameter("limit", int, description="1-100, default 50"),
+        ],
+        responses={200: MessageSerializer(many=True), **errors(400, 401, 404)},
+        summary="History, ascending seq, with meta.has_more",
+    )
+    def get(self, request: Request, chat_id) -> Response:
+        chat = selectors.chat_for_member(viewer=request.user, chat_id=chat_id)
+        if chat is None:
+            raise NotFound("No such chat.")
+        query = _valid(HistoryQuerySerializer, request.query_params)
+        page = selectors.message_history(chat=chat, **query)
+        context = {"read_seqs": read_seqs_of(chat)}
+        response = Response(MessageSerializer(page.messages, many=True, context=context).data)
+        response.envelope_meta = {"has_more": page.has_more}
+        return response
+
+
+class ChatReadView(APIView):
+    @extend_schema(
+        request=ReadSerializer,
+        responses={200: ReadResultSerializer, **errors(400, 401, 404, 415)},
+        summary="Mark the chat read up to a seq",
+    )
+    def post(self, request: Request, chat_id) -> Response:
+        data = _valid(ReadSerializer, request.data)
+        last_read = chat_mark_read(user=request.user, chat_id=chat_id, up_to_seq=data["up_to_seq"])
+        return Response({"last_read_seq": last_read})
+
+
+def _valid(serializer_class, data) -> dict:
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data

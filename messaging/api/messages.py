@@ -1,0 +1,58 @@
+"""``/api/messages*``: send, edit, delete."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from messaging.serializers import MessageEditSerializer, MessageSendSerializer, MessageSerializer
+from messaging.services import message_delete, message_edit, message_send
+from tether.api.schema import errors
+
+
+class MessageSendView(APIView):
+    @extend_schema(
+        request=MessageSendSerializer,
+        responses={
+            201: MessageSerializer,
+            200: MessageSerializer,
+            **errors(400, 401, 403, 404, 413, 415, 429),
+        },
+        summary="Send a message (200 and the original for a repeated client_id)",
+    )
+    def post(self, request: Request) -> Response:
+        serializer = MessageSendSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        result = message_send(sender=request.user, **serializer.validated_data)
+        return Response(
+            result.data, status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
+        )
+
+
+class MessageDetailView(APIView):
+    @extend_schema(
+        request=MessageEditSerializer,
+        responses={200: MessageSerializer, **errors(400, 401, 403, 404, 415)},
+        summary="Edit one's own message",
+    )
+    def put(self, request: Request, message_id) -> Response:
+        serializer = MessageEditSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = message_edit(user=request.user, message_id=message_id, **serializer.validated_data)
+        return Response(data)
+
+    @extend_schema(
+        request=MessageEditSerializer,
+        responses={200: MessageSerializer, **errors(400, 401, 403, 404, 415)},
+        summary="Edit one's own message",
+    )
+    def patch(self, request: Request, message_id) -> Response:
+        return self.put(request, message_id)
+
+    @extend_schema(
+        responses={200: MessageSerializer, **errors(401, 403, 404)},
+        summary="Delete one's own message (soft: the seq stays)",
+    )
+    def delete(self, request: Request, message_id) -> Response:
+        return Response(message_delete(actor=request.user, message_id=message_id))

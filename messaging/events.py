@@ -1,0 +1,89 @@
+"""Every event for clients leaves from here, only after the transaction commits.
+
+One small function per event type builds the payload (the contract's WebSocket frames) and
+hands it to ``publish``, which fans out one group message per member: each user has one group
+(``user.<id>``) that all of their connections join, on whichever process they live. The push
+is best-effort: a failure is logged, never raised, and the history endpoint is the truth.
+"""
+
+import asyncio
+import logging
+import time
+from collections.abc import Iterable
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+
+logger = logging.getLogger("tether.events")
+
+# A publish never holds a request longer than this.
+PUBLISH_TIMEOUT = 1.0
+# After a failed publish, skip publishing for this long instead of waiting on a dead Redis
+# in every request; clients recover missed events with after_seq.
+_BACKOFF_SECONDS = 2.0
+_skip_until = 0.0
+
+
+def user_group(user_id) -> str:
+    return f"user.{user_id}"
+
+
+def publish_now(user_ids: Iterable, event: dict) -> bool:
+    """Send ``event`` to every connection of ``user_ids``; False if the layer failed."""
+    global _skip_until
+    groups = sorted({user_group(user_id) for user_id in user_ids})
+    if not groups or time.monotonic() < _skip_until:
+        return False
+    try:
+        async_to_sync(_send_all)(groups, {"type": "tether.event", "event": event})
+        return True
+    except Exception as exc:
+        _skip_until = time.monotonic() + _BACKOFF_SECONDS
+        logger.warning("Could not publish %s: %s", event.get("type"), exc.__class__.__name__)
+        return False
+
+
+async def _send_all(groups: list[str], message: dict) -> None:
+    layer = get_channel_layer()
+    sends = (layer.group_send(group, message) for group in groups)
+    await asyncio.wait_for(asyncio.gather(*sends), timeout=PUBLISH_TIMEOUT)
+
+
+def publish(user_ids: Iterable, event: dict) -> None:
+    """Publish ``event`` to ``user_ids`` once the current transaction commits."""
+    recipients = list(user_ids)
+    transaction.on_commit(lambda: publish_now(recipients, event))
+
+
+def message_new(message: dict, member_ids: Iterable) -> None:
+    publish(member_ids, {"type": "message.new", "message": message})
+
+
+def message_updated(message: dict, member_ids: Iterable) -> None:
+    publish(member_ids, {"type": "message.updated", "message": message})
+
+
+def message_deleted(message: dict, member_ids: Iterable) -> None:
+    publish(member_ids, {"type": "message.deleted", "message": message})
+
+
+def chat_read(*, chat_id, user_id, last_read_seq: int, member_ids: Iterable) -> None:
+    event = {
+        "type": "chat.read",
+        "chat_id": str(chat_id),
+        "user_id": str(user_id),
+        "last_read_seq": last_read_seq,
+    }
+    publish(member_ids, event)
+
+
+def typing(*, chat_id, user_id, member_ids: Iterable) -> None:
+    """To the other members only: the typist's own connections are not told."""
+    others = [member for member in member_ids if str(member) != str(user_id)]
+    publish(others, {"type": "typing", "chat_id": str(chat_id), "user_id": str(user_id)})
+
+
+def presence(*, user_id, online: bool, last_seen: str | None, watcher_ids: Iterable) -> None:
+    event = {"type": "presence", "user_id": str(user_id), "online": online, "last_seen": last_seen}
+    publish(watcher_ids, event)

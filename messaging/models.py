@@ -1,0 +1,42 @@
+"""Messages: ordered by ``seq`` within their chat, idempotent by the sender's ``client_id``."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class Message(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    chat = models.ForeignKey("chats.Chat", on_delete=models.CASCADE, related_name="messages")
+    seq = models.BigIntegerField(editable=False)
+    # Accounts are anonymised, never removed, so their messages stay in peers' histories.
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="messages_sent"
+    )
+    content = models.TextField(blank=True)
+    client_id = models.CharField(max_length=64, null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    edited_at = models.DateTimeField(null=True, blank=True, editable=False)
+    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["chat", "seq"]
+        constraints = [
+            # Also the index for history pages (chat, seq ranges) and the last message.
+            models.UniqueConstraint(fields=["chat", "seq"], name="message_unique_seq"),
+            models.UniqueConstraint(
+                fields=["sender", "client_id"],
+                condition=Q(client_id__isnull=False),
+                name="message_unique_client_id",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} in {self.chat_id}"
+
+    @property
+    def deleted(self) -> bool:
+        return self.deleted_at is not None

@@ -1,0 +1,1 @@
+"""Messaging's answers to account events (sessions ended, users cut off)."""

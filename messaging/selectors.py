@@ -1,0 +1,85 @@
+"""Reads that join chats with their messages: each costs a fixed number of queries."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, F, OuterRef, Prefetch, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from chats.models import Chat, ChatMember
+from messaging.models import Message
+
+
+def chat_list(*, viewer) -> QuerySet:
+    """The viewer's chats, most recent activity first, ready for ChatSerializer.
+
+    Three queries whatever the number of chats: chats with the viewer's unread count, their
+    memberships with users, and each chat's last message.
+    """
+    my_read = ChatMember.objects.filter(chat=OuterRef("chat_id"), user=viewer).values(
+        "last_read_seq"
+    )[:1]
+    unread = (
+        Message.objects.filter(chat=OuterRef("pk"), deleted_at__isnull=True)
+        .exclude(sender=viewer)
+        .filter(seq__gt=Coalesce(Subquery(my_read), Value(0)))
+        .order_by()
+        .values("chat")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        Chat.objects.filter(memberships__user=viewer)
+        .annotate(unread_count=Coalesce(Subquery(unread), Value(0)))
+        .prefetch_related(
+            Prefetch("memberships", queryset=ChatMember.objects.select_related("user")),
+            Prefetch(
+                "messages",
+                queryset=Message.objects.filter(seq=F("chat__last_seq")),
+                to_attr="last_messages",
+            ),
+        )
+        .order_by("-updated_at", "-id")
+    )
+
+
+def chat_detail(*, viewer, chat_id) -> Chat | None:
+    """One chat of the viewer's, prepared like a row of ``chat_list``; None if not theirs."""
+    return chat_list(viewer=viewer).filter(pk=chat_id).first()
+
+
+def chat_for_member(*, viewer, chat_id) -> Chat | None:
+    """The chat with its memberships (for read seqs), if the viewer belongs to it."""
+    return (
+        Chat.objects.filter(pk=chat_id, memberships__user=viewer)
+        .prefetch_related("memberships")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class HistoryPage:
+    messages: list[Message]
+    has_more: bool
+
+
+def message_history(
+    *, chat: Chat, before_seq: int | None = None, after_seq: int | None = None, limit: int = 50
+) -> HistoryPage:
+    """A page in ascending seq; ``has_more``: more exist past it in its direction."""
+    messages = Message.objects.filter(chat=chat)
+    if after_seq is not None:
+        rows = list(messages.filter(seq__gt=after_seq).order_by("seq")[: limit + 1])
+        return HistoryPage(rows[:limit], len(rows) > limit)
+    if before_seq is not None:
+        messages = messages.filter(seq__lt=before_seq)
+    rows = list(messages.order_by("-seq")[: limit + 1])
+    return HistoryPage(list(reversed(rows[:limit])), len(rows) > limit)
+
+
+def message_for_member(*, viewer, message_id) -> Message | None:
+    """A message in one of the viewer's chats, or None."""
+    return (
+        Message.objects.filter(pk=message_id, chat__memberships__user=viewer)
+        .select_related("chat")
+        .first()
+    )

@@ -1,0 +1,156 @@
+"""Shapes of messages and chats (contract: "Objects"), and the inputs that make them."""
+
+from rest_framework import serializers
+
+from accounts.serializers import UserSerializer
+from chats.models import Chat
+from messaging.models import Message
+from tether.api.fields import StrictCharField, StrictIntegerField, StrictUUIDField
+
+MAX_CONTENT = 4096
+
+
+class MessageSerializer(serializers.ModelSerializer):
+    """``is_read`` needs the chat's read seqs: ``context["read_seqs"][chat_id] = {user_id: seq}``."""
+
+    chat_id = serializers.UUIDField(read_only=True)
+    sender_id = serializers.UUIDField(read_only=True)
+    deleted = serializers.BooleanField(read_only=True)
+    is_read = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Message
+        fields = [
+            "id", "chat_id", "seq", "sender_id", "content", "client_id",
+            "created_at", "edited_at", "deleted", "is_read",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    def get_is_read(self, message: Message) -> bool:
+        reads = self.context.get("read_seqs", {}).get(message.chat_id, {})
+        others = [seq for user_id, seq in reads.items() if user_id != message.sender_id]
+        return bool(others) and all(seq >= message.seq for seq in others)
+
+
+def read_seqs_of(chat: Chat) -> dict:
+    """``{chat.id: {user_id: last_read_seq}}`` from prefetched memberships."""
+    return {chat.id: {m.user_id: m.last_read_seq for m in chat.memberships.all()}}
+
+
+def message_data(message: Message, read_seqs: dict) -> dict:
+    return MessageSerializer(message, context={"read_seqs": read_seqs}).data
+
+
+class ChatSerializer(serializers.ModelSerializer):
+    """A chat from the viewer's side (``context["viewer"]``), memberships prefetched."""
+
+    members = serializers.SerializerMethodField()
+    peer = serializers.SerializerMethodField()
+    last_message = serializers.SerializerMethodField()
+    unread_count = serializers.SerializerMethodField()
+    last_read_seq = serializers.SerializerMethodField()
+    peer_last_read_seq = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Chat
+        fields = [
+            "id", "kind", "members", "peer", "last_message", "unread_count",
+            "last_read_seq", "peer_last_read_seq", "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    def _viewer_id(self):
+        return self.context["viewer"].pk
+
+    def _memberships(self, chat: Chat) -> list:
+        return list(chat.memberships.all())
+
+    def _peer_membership(self, chat: Chat):
+        others = [m for m in self._memberships(chat) if m.user_id != self._viewer_id()]
+        return others[0] if others else None
+
+    def _user_data(self, user) -> dict:
+        return UserSerializer(user, context=self.context).data
+
+    def get_members(self, chat: Chat) -> list[dict]:
+        return [self._user_data(m.user) for m in self._memberships(chat)]
+
+    def get_peer(self, chat: Chat) -> dict | None:
+        peer = self._peer_membership(chat)
+        return self._user_data(peer.user) if peer else None
+
+    def get_last_message(self, chat: Chat) -> dict | None:
+        last = getattr(chat, "last_messages", None)
+        if last is None:
+            last = list(chat.messages.filter(seq=chat.last_seq))
+        return message_data(last[0], read_seqs_of(chat)) if last else None
+
+    def get_unread_count(self, chat: Chat) -> int:
+        unread = getattr(chat, "unread_count", None)
+        if unread is None:
+            mine = self.get_last_read_seq(chat)
+            unread = (
+                chat.messages.filter(seq__gt=mine, deleted_at__isnull=True)
+                .exclude(sender_id=self._viewer_id())
+                .count()
+            )
+        return unread
+
+    def get_last_read_seq(self, chat: Chat) -> int:
+        mine = [m for m in self._memberships(chat) if m.user_id == self._viewer_id()]
+        return mine[0].last_read_seq if mine else 0
+
+    def get_peer_last_read_seq(self, chat: Chat) -> int:
+        peer = self._peer_membership(chat)
+        return peer.last_read_seq if peer else 0
+
+
+class ChatOpenSerializer(serializers.Serializer):
+    user_id = StrictUUIDField(required=False)
+    username = StrictCharField(required=False, max_length=64)
+
+    def validate(self, attrs):
+        if ("user_id" in attrs) == ("username" in attrs):
+            raise serializers.ValidationError("Give exactly one of user_id or username.")
+        return attrs
+
+
+def validate_content(value: str) -> str:
+    if not value.strip():
+        raise serializers.ValidationError("A message cannot be only white space.")
+    return value
+
+
+class ContentField(StrictCharField):
+    def __init__(self, **kwargs):
+        kwargs.update(min_length=1, max_length=MAX_CONTENT, validators=[validate_content])
+        super().__init__(**kwargs)
+
+
+class MessageSendSerializer(serializers.Serializer):
+    chat_id = StrictUUIDField()
+    content = ContentField()
+    client_id = StrictCharField(required=False, allow_null=True, min_length=1, max_length=64)
+
+
+class MessageEditSerializer(serializers.Serializer):
+    content = ContentField()
+
+
+class ReadSerializer(serializers.Serializer):
+    up_to_seq = StrictIntegerField(min_value=0)
+
+
+class HistoryQuerySerializer(serializers.Serializer):
+    before_seq = serializers.IntegerField(required=False, min_value=0)
+    after_seq = serializers.IntegerField(required=False, min_value=0)
+    limit = serializers.IntegerField(required=False, min_value=1, max_value=100, default=50)
+
+    def validate(self, attrs):
+        if "before_seq" in attrs and "after_seq" in attrs:
+            raise serializers.ValidationError("Use before_seq or after_seq, not both.")
+        return attrs
+
+
+class ReadResultSerializer(serializers.Serializer):
+    last_read_seq = serializers.IntegerField()

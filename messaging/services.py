@@ -1,0 +1,163 @@
+"""Every write that clients hear about: sending, editing, deleting, reading.
+
+The REST views, the WebSocket consumer and the admin all call these functions; events are
+handed to ``messaging.events`` inside the transaction and leave only after it commits.
+"""
+
+from dataclasses import dataclass
+
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from rest_framework.exceptions import NotFound, PermissionDenied
+
+from chats.models import Chat, ChatMember
+from chats.selectors import chat_member_ids
+from messaging import events
+from messaging.models import Message
+from messaging.serializers import message_data
+
+
+@dataclass(frozen=True)
+class SendResult:
+    message: Message
+    created: bool
+    data: dict
+
+
+def _read_state(chat_id) -> dict:
+    """``{user_id: last_read_seq}`` of the chat's members: who to tell and ``is_read``."""
+    return dict(ChatMember.objects.filter(chat_id=chat_id).values_list("user_id", "last_read_seq"))
+
+
+def _read_seqs(chat_id) -> dict:
+    return {chat_id: _read_state(chat_id)}
+
+
+def _allocate_seq(chat_id, now) -> int:
+    """Raise the chat's ``last_seq`` by one and return it, holding the chat row's lock until
+    the transaction ends: concurrent senders queue here, so seqs never gap or clash."""
+    table = Chat._meta.db_table
+    pk = Chat._meta.pk.get_db_prep_value(chat_id, connection)
+    updated_at = Chat._meta.get_field("updated_at").get_db_prep_value(now, connection)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET last_seq = last_seq + 1, updated_at = %s "  # noqa: S608
+            "WHERE id = %s RETURNING last_seq",
+            [updated_at, pk],
+        )
+        return cursor.fetchone()[0]
+
+
+def _existing(sender, client_id: str | None) -> Message | None:
+    if not client_id:
+        return None
+    return Message.objects.filter(sender=sender, client_id=client_id).first()
+
+
+def message_send(*, sender, chat_id, content: str, client_id: str | None = None) -> SendResult:
+    """Store a message in ``chat_id`` from ``sender`` and publish ``message.new``.
+
+    A ``client_id`` already used by this sender (any chat, any content) returns the original
+    message with ``created=False``: nothing new is stored or sent.
+    """
+    existing = _existing(sender, client_id)
+    if existing is not None:
+        return SendResult(existing, False, message_data(existing, _read_seqs(existing.chat_id)))
+    reads = _read_state(chat_id)
+    if sender.pk not in reads:
+        raise NotFound("No such chat.")
+    try:
+        with transaction.atomic():
+            now = timezone.now()
+            seq = _allocate_seq(chat_id, now)
+            message = Message.objects.create(
+                chat_id=chat_id,
+                seq=seq,
+                sender=sender,
+                content=content,
+                client_id=client_id or None,
+                created_at=now,
+            )
+            data = message_data(message, {message.chat_id: reads})
+            events.message_new(data, list(reads))
+    except IntegrityError:
+        # The same client_id raced in from another request: that one won.
+        existing = _existing(sender, client_id)
+        if existing is None:
+            raise
+        return SendResult(existing, False, message_data(existing, _read_seqs(existing.chat_id)))
+    return SendResult(message, True, data)
+
+
+def _locked_message_of_member(*, user, message_id) -> Message:
+    message = (
+        Message.objects.select_for_update()
+        .filter(pk=message_id, chat__memberships__user=user)
+        .first()
+    )
+    if message is None:
+        raise NotFound("No such message.")
+    return message
+
+
+def message_edit(*, user, message_id, content: str) -> dict:
+    """Change the text of one's own message; ``message.updated`` to the chat."""
+    with transaction.atomic():
+        message = _locked_message_of_member(user=user, message_id=message_id)
+        if message.deleted:
+            raise NotFound("This message was deleted.")
+        if message.sender_id != user.pk:
+            raise PermissionDenied("Only the sender can edit a message.")
+        message.content = content
+        message.edited_at = timezone.now()
+        message.save(update_fields=["content", "edited_at"])
+        data = message_data(message, _read_seqs(message.chat_id))
+        events.message_updated(data, chat_member_ids(message.chat_id))
+    return data
+
+
+def message_delete(*, actor, message_id, as_moderator: bool = False) -> dict:
+    """Soft-delete: the seq stays, the content goes; ``message.deleted`` to the chat.
+
+    Deleting an already deleted message answers the same message again. Moderators
+    (``as_moderator``) may delete any message, in any chat.
+    """
+    with transaction.atomic():
+        if as_moderator:
+            message = Message.objects.select_for_update().filter(pk=message_id).first()
+            if message is None:
+                raise NotFound("No such message.")
+        else:
+            message = _locked_message_of_member(user=actor, message_id=message_id)
+            if message.sender_id != actor.pk:
+                raise PermissionDenied("Only the sender can delete a message.")
+        if not message.deleted:
+            message.deleted_at = timezone.now()
+            message.content = ""
+            message.save(update_fields=["deleted_at", "content"])
+            data = message_data(message, _read_seqs(message.chat_id))
+            events.message_deleted(data, chat_member_ids(message.chat_id))
+            return data
+    return message_data(message, _read_seqs(message.chat_id))
+
+
+def chat_mark_read(*, user, chat_id, up_to_seq: int) -> int:
+    """Move the reader's ``last_read_seq`` forward (never back, never past the last message);
+    ``chat.read`` goes out only when it moves. Returns the resulting ``last_read_seq``."""
+    with transaction.atomic():
+        chat = Chat.objects.filter(pk=chat_id, memberships__user=user).first()
+        if chat is None:
+            raise NotFound("No such chat.")
+        target = min(up_to_seq, chat.last_seq)
+        moved = ChatMember.objects.filter(
+            chat_id=chat_id, user=user, last_read_seq__lt=target
+        ).update(last_read_seq=target)
+        if moved:
+            events.chat_read(
+                chat_id=chat_id,
+                user_id=user.pk,
+                last_read_seq=target,
+                member_ids=chat_member_ids(chat_id),
+            )
+            return target
+        return ChatMember.objects.get(chat_id=chat_id, user=user).last_read_seq
