@@ -17,7 +17,8 @@ class Message(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="messages_sent"
     )
     content = models.TextField(blank=True)
-    client_id = models.CharField(max_length=64, null=True, blank=True, editable=False)
+    # Null, not "", when absent: the uniqueness of (sender, client_id) skips nulls.
+    client_id = models.CharField(max_length=64, null=True, blank=True, editable=False)  # noqa: DJ001
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     edited_at = models.DateTimeField(null=True, blank=True, editable=False)
     deleted_at = models.DateTimeField(null=True, blank=True, editable=False)

@@ -11,7 +11,7 @@ MAX_CONTENT = 4096
 
 
 class MessageSerializer(serializers.ModelSerializer):
-    """``is_read`` needs the chat's read seqs: ``context["read_seqs"][chat_id] = {user_id: seq}``."""
+    """``is_read`` needs ``context["read_seqs"][chat_id] = {user_id: last_read_seq}``."""
 
     chat_id = serializers.UUIDField(read_only=True)
     sender_id = serializers.UUIDField(read_only=True)

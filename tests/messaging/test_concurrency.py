@@ -1,0 +1,70 @@
+"""Many senders at once on PostgreSQL: seqs stay 1..N, chats and client_ids stay unique."""
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from django.db import connection
+
+from chats.models import Chat
+from chats.services import chat_get_or_create
+from messaging.models import Message
+from messaging.services import message_send
+from tests.factories import UserFactory
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("postgres")]
+
+
+def run_at_once(calls):
+    """Run ``calls`` on as many threads, released together; each thread its own connection."""
+    barrier = threading.Barrier(len(calls))
+
+    def run(call):
+        try:
+            barrier.wait()
+            return call()
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
+        return list(pool.map(run, calls))
+
+
+def test_concurrent_sends_from_both_members_get_seqs_1_to_n():
+    alice, bob = UserFactory(), UserFactory()
+    chat = chat_get_or_create(user=alice, peer=bob)[0]
+    calls = [
+        (lambda n=n: message_send(sender=(alice, bob)[n % 2], chat_id=chat.pk, content=f"m{n}"))
+        for n in range(24)
+    ]
+    results = run_at_once(calls)
+    assert all(r.created for r in results)
+    seqs = sorted(Message.objects.filter(chat=chat).values_list("seq", flat=True))
+    assert seqs == list(range(1, 25))
+    chat.refresh_from_db()
+    assert chat.last_seq == 24
+
+
+def test_the_same_client_id_at_once_stores_one_message():
+    alice, bob = UserFactory(), UserFactory()
+    chat = chat_get_or_create(user=alice, peer=bob)[0]
+    calls = [
+        lambda: message_send(sender=alice, chat_id=chat.pk, content="once", client_id="dup")
+    ] * 8
+    results = run_at_once(calls)
+    assert sum(r.created for r in results) == 1
+    assert len({r.message.pk for r in results}) == 1
+    assert Message.objects.filter(chat=chat).count() == 1
+    chat.refresh_from_db()
+    assert chat.last_seq == 1  # the losers' seqs were rolled back: no gap
+
+
+def test_both_users_opening_their_chat_at_once_get_the_same_chat():
+    alice, bob = UserFactory(), UserFactory()
+    calls = [lambda: chat_get_or_create(user=alice, peer=bob)] * 4 + [
+        lambda: chat_get_or_create(user=bob, peer=alice)
+    ] * 4
+    results = run_at_once(calls)
+    assert len({chat.pk for chat, _ in results}) == 1
+    assert sum(created for _, created in results) == 1
+    assert Chat.objects.count() == 1
