@@ -28,6 +28,11 @@ class PublicAPIView(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
 
+    def get_authenticate_header(self, request: Request) -> str:
+        # Without this DRF turns a bad refresh token's 401 into a 403 (no authenticator here
+        # to name a WWW-Authenticate scheme).
+        return 'Bearer realm="api"'
+
 
 class RegisterView(PublicAPIView):
     throttle_scope = "code_request"
