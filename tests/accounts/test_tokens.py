@@ -1,0 +1,135 @@
+"""Refresh rotation and logout: a sign-in's tokens, and when they stop working."""
+
+import threading
+
+import pytest
+from django.db import connections
+from rest_framework.test import APIClient
+from rest_framework_simplejwt.tokens import RefreshToken
+
+from accounts.models import AuthSession
+from tests.helpers import envelope_data, envelope_error, sign_in
+
+pytestmark = pytest.mark.django_db
+
+
+def refresh(api, token):
+    return api.post("/api/auth/refresh", {"refresh": token}, format="json")
+
+
+def logout(api, token):
+    return api.post("/api/auth/logout", {"refresh": token}, format="json")
+
+
+def me(api, access):
+    return api.get("/api/users/me", HTTP_AUTHORIZATION=f"Bearer {access}")
+
+
+def test_refresh_rotates_the_pair_and_the_old_refresh_stops_working(api, user):
+    tokens = sign_in(user)
+    pair = envelope_data(refresh(api, tokens.refresh))
+    assert set(pair) == {"access", "refresh"}
+    assert pair["refresh"] != tokens.refresh and pair["access"] != tokens.access
+    assert envelope_data(me(api, pair["access"]))["id"] == str(user.id)
+
+    envelope_error(refresh(api, tokens.refresh), 401, "invalid_token")
+    # The new refresh token carries on the same sign-in.
+    again = envelope_data(refresh(api, pair["refresh"]))
+    assert (
+        RefreshToken(again["refresh"])["sid"] == RefreshToken(tokens.refresh, verify=False)["sid"]
+    )
+    assert AuthSession.objects.filter(user=user).count() == 1
+
+
+def test_refresh_keeps_the_sessions_access_tokens_working(api, user):
+    tokens = sign_in(user)
+    envelope_data(refresh(api, tokens.refresh))
+    envelope_data(me(api, tokens.access))
+
+
+@pytest.mark.parametrize("token", ["garbage", "a.b.c", "eyJhbGciOiJIUzI1NiJ9.e30.x"])
+def test_a_garbage_refresh_token_is_invalid(api, token):
+    envelope_error(refresh(api, token), 401, "invalid_token")
+    envelope_error(logout(api, token), 401, "invalid_token")
+
+
+def test_an_access_token_is_not_a_refresh_token(api, user):
+    envelope_error(refresh(api, sign_in(user).access), 401, "invalid_token")
+
+
+@pytest.mark.parametrize("payload", [{}, {"refresh": 5}, {"refresh": None}, {"refresh": ["x"]}])
+def test_a_missing_or_mistyped_refresh_is_a_validation_error(api, payload):
+    body = envelope_error(
+        api.post("/api/auth/refresh", payload, format="json"), 400, "validation_error"
+    )
+    assert "refresh" in body["fields"]
+
+
+def test_refresh_of_a_deactivated_user_is_invalid(api, user):
+    tokens = sign_in(user)
+    user.is_active = False
+    user.save()
+    envelope_error(refresh(api, tokens.refresh), 401, "invalid_token")
+
+
+def test_logout_ends_the_refresh_and_access_tokens_at_once(api, user):
+    tokens = sign_in(user)
+    assert envelope_data(logout(api, tokens.refresh)) == {}
+    envelope_error(me(api, tokens.access), 401, "invalid_token")
+    envelope_error(refresh(api, tokens.refresh), 401, "invalid_token")
+    envelope_error(logout(api, tokens.refresh), 401, "invalid_token")
+    assert AuthSession.objects.get(user=user).revoked_at is not None
+
+
+def test_logout_ends_the_access_tokens_minted_by_earlier_refreshes(api, user):
+    tokens = sign_in(user)
+    pair = envelope_data(refresh(api, tokens.refresh))
+    envelope_data(logout(api, pair["refresh"]))
+    envelope_error(me(api, tokens.access), 401, "invalid_token")
+    envelope_error(me(api, pair["access"]), 401, "invalid_token")
+
+
+def test_logout_leaves_the_users_other_sessions_alone(api, user):
+    phone, laptop = sign_in(user, "phone"), sign_in(user, "laptop")
+    envelope_data(logout(api, phone.refresh))
+    envelope_data(me(api, laptop.access))
+    envelope_data(refresh(api, laptop.refresh))
+
+
+def test_logout_by_a_rotated_out_refresh_token_is_refused(api, user):
+    tokens = sign_in(user)
+    pair = envelope_data(refresh(api, tokens.refresh))
+    envelope_error(logout(api, tokens.refresh), 401, "invalid_token")
+    envelope_data(me(api, pair["access"]))
+
+
+def _at_once(count, action):
+    """Run ``action()`` in ``count`` threads released together; their results in order."""
+    barrier = threading.Barrier(count)
+    results = [None] * count
+
+    def run(index):
+        try:
+            barrier.wait()
+            results[index] = action()
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return results
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_refreshes_of_one_token_at_once_exactly_one_succeeds(postgres, user):
+    tokens = sign_in(user)
+    for _ in range(3):  # a race is a matter of chance: run it a few times
+        responses = _at_once(2, lambda raw=tokens.refresh: refresh(APIClient(), raw))
+        statuses = sorted(response.status_code for response in responses)
+        assert statuses == [200, 401], [r.json() for r in responses]
+        winner = next(r for r in responses if r.status_code == 200)
+        envelope_error(next(r for r in responses if r.status_code == 401), 401, "invalid_token")
+        tokens = type(tokens)(**envelope_data(winner))
