@@ -1,16 +1,166 @@
-"""The ``/ws/`` consumer (real-time protocol in API.md "WebSocket")."""
+"""The ``/ws/`` consumer: authenticate, join the user's group, turn frames into service
+calls, forward group events. Thin on purpose: rules live in the services, payloads in
+``messaging.events``; database work runs in threads, never on the event loop.
+"""
 
+import asyncio
+import json
+import logging
+
+from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from rest_framework.exceptions import APIException, ValidationError
+
+from chats.selectors import chat_member_ids
+from messaging import events, presence
+from messaging.serializers import MessageSendSerializer, ReadSerializer
+from messaging.services import chat_mark_read, message_send
+from tether.api.errors import envelope_exception_handler
+from tether.api.fields import StrictUUIDField
+
+logger = logging.getLogger("tether.ws")
 
 CLOSE_UNAUTHENTICATED = 4001
+CLOSE_TRY_AGAIN_LATER = 1013
+JOIN_TIMEOUT = 2.0
 
 
 class ChatConsumer(AsyncJsonWebsocketConsumer):
-    async def connect(self):
+    async def connect(self) -> None:
         await self.accept()
-        if self.scope.get("auth_session") is None:
+        session = self.scope.get("auth_session")
+        if session is None:
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+            return
+        self.user_id = str(session.user_id)
+        self.session_id = str(session.id)
+        self.group = events.user_group(self.user_id)
+        self.members_by_chat: dict[str, list] = {}
+        try:
+            await asyncio.wait_for(
+                self.channel_layer.group_add(self.group, self.channel_name), JOIN_TIMEOUT
+            )
+        except Exception as exc:
+            logger.warning("Channel layer unavailable for a new socket: %s", type(exc).__name__)
+            self.group = None
+            await self.close(code=CLOSE_TRY_AGAIN_LATER)
+            return
+        self.joined = True
+        await presence.connection_opened(self.user_id, self.channel_name)
+
+    async def disconnect(self, code) -> None:
+        if not getattr(self, "joined", False):
+            return
+        self.joined = False
+        try:
+            await asyncio.wait_for(
+                self.channel_layer.group_discard(self.group, self.channel_name), JOIN_TIMEOUT
+            )
+        except Exception:
+            logger.warning("Could not leave the user's group on disconnect")
+        await presence.connection_closed(self.user_id, self.channel_name)
+
+    # --- client frames ------------------------------------------------------------------
+
+    async def receive(self, text_data=None, bytes_data=None, **kwargs) -> None:
+        if not getattr(self, "joined", False):
+            return
+        try:
+            frame = json.loads(text_data if text_data is not None else bytes_data)
+        except (TypeError, ValueError):
+            await self.send_error("validation_error", "Frames are JSON objects.")
+            return
+        if not isinstance(frame, dict):
+            await self.send_error("validation_error", "Frames are JSON objects.")
+            return
+        client_id = frame.get("client_id") if isinstance(frame.get("client_id"), str) else None
+        handler = self.HANDLERS.get(frame.get("type"))
+        if handler is None:
+            await self.send_error("validation_error", "Unknown frame type.", client_id)
+            return
+        try:
+            await handler(self, frame)
+        except APIException as exc:
+            body = envelope_exception_handler(exc, {"view": self}).data
+            await self.send_error(body["code"], body["error"], client_id, body.get("fields"))
+        except Exception:
+            logger.exception("Unexpected error handling a %s frame", frame.get("type"))
+            await self.send_error("server_error", "Something went wrong on our side.", client_id)
+
+    async def on_send(self, frame: dict) -> None:
+        data = _valid(MessageSendSerializer, frame)
+        result = await database_sync_to_async(message_send)(sender=await self._user(), **data)
+        await self.send_json(
+            {"type": "message.ack", "client_id": data.get("client_id"), "message": result.data}
+        )
+
+    async def on_read(self, frame: dict) -> None:
+        chat_id = _valid_chat_id(frame)
+        up_to_seq = _valid(ReadSerializer, frame)["up_to_seq"]
+        await database_sync_to_async(chat_mark_read)(
+            user=await self._user(), chat_id=chat_id, up_to_seq=up_to_seq
+        )
+
+    async def on_typing(self, frame: dict) -> None:
+        chat_id = str(_valid_chat_id(frame))
+        members = await self._members(chat_id)
+        others = [m for m in members if str(m) != self.user_id]
+        await events.apublish(others, events.typing_event(chat_id=chat_id, user_id=self.user_id))
+
+    async def on_ping(self, frame: dict) -> None:
+        await self.send_json({"type": "pong"})
+
+    HANDLERS = {
+        "message.send": on_send,
+        "read": on_read,
+        "typing": on_typing,
+        "ping": on_ping,
+    }
+
+    async def send_error(self, code, message, client_id=None, fields=None) -> None:
+        frame = {"type": "error", "code": code, "error": message}
+        if client_id is not None:
+            frame["client_id"] = client_id
+        if fields:
+            frame["fields"] = fields
+        await self.send_json(frame)
+
+    async def _user(self):
+        """The connection's user, loaded with the session at the handshake."""
+        return self.scope["auth_session"].user
+
+    async def _members(self, chat_id: str) -> list:
+        """Members of a chat of the user's, remembered for the connection's life."""
+        members = self.members_by_chat.get(chat_id)
+        if members is None:
+            members = await database_sync_to_async(chat_member_ids)(chat_id)
+            if not any(str(m) == self.user_id for m in members):
+                from rest_framework.exceptions import NotFound
+
+                raise NotFound("No such chat.")
+            self.members_by_chat[chat_id] = members
+        return members
+
+    # --- group events -------------------------------------------------------------------
+
+    async def tether_event(self, message: dict) -> None:
+        await self.send_json(message["event"])
+
+    async def tether_close(self, message: dict) -> None:
+        sessions = message.get("session_ids")
+        if sessions is None or self.session_id in sessions:
             await self.close(code=CLOSE_UNAUTHENTICATED)
 
-    async def receive_json(self, content, **kwargs):
-        if isinstance(content, dict) and content.get("type") == "ping":
-            await self.send_json({"type": "pong"})
+
+def _valid(serializer_class, frame: dict) -> dict:
+    serializer = serializer_class(data=frame)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def _valid_chat_id(frame: dict):
+    field = StrictUUIDField()
+    try:
+        return field.run_validation(frame.get("chat_id"))
+    except ValidationError as exc:
+        raise ValidationError({"chat_id": exc.detail}) from exc

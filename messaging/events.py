@@ -50,6 +50,21 @@ async def _send_all(groups: list[str], message: dict) -> None:
     await asyncio.wait_for(asyncio.gather(*sends), timeout=PUBLISH_TIMEOUT)
 
 
+async def apublish(user_ids: Iterable, event: dict) -> bool:
+    """``publish_now`` for async callers (the consumer, presence): no transaction there."""
+    global _skip_until
+    groups = sorted({user_group(user_id) for user_id in user_ids})
+    if not groups or time.monotonic() < _skip_until:
+        return False
+    try:
+        await _send_all(groups, {"type": "tether.event", "event": event})
+        return True
+    except Exception as exc:
+        _skip_until = time.monotonic() + _BACKOFF_SECONDS
+        logger.warning("Could not publish %s: %s", event.get("type"), exc.__class__.__name__)
+        return False
+
+
 def publish(user_ids: Iterable, event: dict) -> None:
     """Publish ``event`` to ``user_ids`` once the current transaction commits."""
     recipients = list(user_ids)
@@ -78,12 +93,22 @@ def chat_read(*, chat_id, user_id, last_read_seq: int, member_ids: Iterable) -> 
     publish(member_ids, event)
 
 
-def typing(*, chat_id, user_id, member_ids: Iterable) -> None:
-    """To the other members only: the typist's own connections are not told."""
-    others = [member for member in member_ids if str(member) != str(user_id)]
-    publish(others, {"type": "typing", "chat_id": str(chat_id), "user_id": str(user_id)})
+def typing_event(*, chat_id, user_id) -> dict:
+    """For the other members only (the consumer leaves the typist out)."""
+    return {"type": "typing", "chat_id": str(chat_id), "user_id": str(user_id)}
 
 
-def presence(*, user_id, online: bool, last_seen: str | None, watcher_ids: Iterable) -> None:
-    event = {"type": "presence", "user_id": str(user_id), "online": online, "last_seen": last_seen}
-    publish(watcher_ids, event)
+def presence_event(*, user_id, online: bool, last_seen: str | None) -> dict:
+    """For the users who share a chat with ``user_id``."""
+    return {"type": "presence", "user_id": str(user_id), "online": online, "last_seen": last_seen}
+
+
+def close_sockets(*, user_id, session_ids: Iterable | None = None) -> None:
+    """Close (4001) the user's sockets of ``session_ids`` (all when None), on every process."""
+    sessions = None if session_ids is None else [str(s) for s in session_ids]
+    message = {"type": "tether.close", "session_ids": sessions}
+    groups = [user_group(user_id)]
+    try:
+        async_to_sync(_send_all)(groups, message)
+    except Exception as exc:
+        logger.warning("Could not close sockets of a user: %s", exc.__class__.__name__)

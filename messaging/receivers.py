@@ -1,1 +1,20 @@
-"""Messaging's answers to account events (sessions ended, users cut off)."""
+"""Messaging's answers to account events: ended sign-ins and cut-off users lose their
+sockets on every process."""
+
+from accounts import presence as accounts_presence
+from accounts.signals import sessions_revoked, user_cut_off
+from messaging import events
+from messaging.presence import online_ids
+
+
+def _close_revoked(sender, user_id, session_ids, **kwargs) -> None:
+    events.close_sockets(user_id=user_id, session_ids=session_ids)
+
+
+def _close_all(sender, user_id, **kwargs) -> None:
+    events.close_sockets(user_id=user_id)
+
+
+sessions_revoked.connect(_close_revoked, weak=False, dispatch_uid="messaging_close_revoked")
+user_cut_off.connect(_close_all, weak=False, dispatch_uid="messaging_close_all")
+accounts_presence.register_reader(online_ids)

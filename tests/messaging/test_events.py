@@ -87,12 +87,18 @@ def test_chat_read_is_sent_only_when_the_read_seq_moves(
     ]
 
 
-def test_typing_skips_the_typist(alice, bob, chat, published, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        events.typing(chat_id=chat.pk, user_id=alice.pk, member_ids=[alice.pk, bob.pk])
-    assert published == [
-        ({bob.pk}, {"type": "typing", "chat_id": str(chat.pk), "user_id": str(alice.pk)})
-    ]
+def test_typing_and_presence_payloads():
+    assert events.typing_event(chat_id="c", user_id="u") == {
+        "type": "typing",
+        "chat_id": "c",
+        "user_id": "u",
+    }
+    assert events.presence_event(user_id="u", online=False, last_seen="t") == {
+        "type": "presence",
+        "user_id": "u",
+        "online": False,
+        "last_seen": "t",
+    }
 
 
 @pytest.mark.django_db(transaction=True)
