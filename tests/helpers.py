@@ -29,3 +29,33 @@ def envelope_data(response, status: int = 200):
     assert response.status_code == status, body
     assert body["success"] is True, body
     return body["data"]
+
+
+def at_once(actions: list) -> list:
+    """Call each of ``actions`` in its own thread, all released at the same moment.
+
+    Returns their results (or raised exceptions) in order. Each thread has its own database
+    connection, closed when it ends; use with ``django_db(transaction=True)``.
+    """
+    import threading
+
+    from django.db import connections
+
+    barrier = threading.Barrier(len(actions))
+    results: list = [None] * len(actions)
+
+    def run(index: int) -> None:
+        try:
+            barrier.wait(timeout=10)
+            results[index] = actions[index]()
+        except Exception as exc:  # handed back to the test, which decides
+            results[index] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(actions))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results

@@ -1,14 +1,11 @@
 """Refresh rotation and logout: a sign-in's tokens, and when they stop working."""
 
-import threading
-
 import pytest
-from django.db import connections
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts.models import AuthSession
-from tests.helpers import envelope_data, envelope_error, sign_in
+from tests.helpers import at_once, envelope_data, envelope_error, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -103,31 +100,11 @@ def test_logout_by_a_rotated_out_refresh_token_is_refused(api, user):
     envelope_data(me(api, pair["access"]))
 
 
-def _at_once(count, action):
-    """Run ``action()`` in ``count`` threads released together; their results in order."""
-    barrier = threading.Barrier(count)
-    results = [None] * count
-
-    def run(index):
-        try:
-            barrier.wait()
-            results[index] = action()
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
-
-
 @pytest.mark.django_db(transaction=True)
 def test_two_refreshes_of_one_token_at_once_exactly_one_succeeds(postgres, user):
     tokens = sign_in(user)
     for _ in range(3):  # a race is a matter of chance: run it a few times
-        responses = _at_once(2, lambda raw=tokens.refresh: refresh(APIClient(), raw))
+        responses = at_once([lambda raw=tokens.refresh: refresh(APIClient(), raw)] * 2)
         statuses = sorted(response.status_code for response in responses)
         assert statuses == [200, 401], [r.json() for r in responses]
         winner = next(r for r in responses if r.status_code == 200)
