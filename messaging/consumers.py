@@ -26,6 +26,19 @@ JOIN_TIMEOUT = 2.0
 
 
 class ChatConsumer(AsyncJsonWebsocketConsumer):
+    async def __call__(self, scope, receive, send) -> None:
+        """Channels opens the connection's own channel before the handshake; when the layer
+        is down that raises, and the client would see an HTTP 500. Answer 1013 instead."""
+        try:
+            await super().__call__(scope, receive, send)
+        except Exception as exc:
+            if getattr(self, "channel_name", None) is not None:
+                raise
+            logger.warning("Channel layer unavailable for a new socket: %s", type(exc).__name__)
+            await receive()  # websocket.connect
+            await send({"type": "websocket.accept"})
+            await send({"type": "websocket.close", "code": CLOSE_TRY_AGAIN_LATER})
+
     async def connect(self) -> None:
         await self.accept()
         session = self.scope.get("auth_session")

@@ -10,9 +10,12 @@ from django.core.asgi import get_asgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tether.settings")
 django_asgi_app = get_asgi_application()
 
-from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from channels.routing import ProtocolTypeRouter  # noqa: E402
 
+from tether import daphne_compat  # noqa: E402
 from tether.websocket import websocket_application  # noqa: E402
+
+daphne_compat.install()
 
 application = ProtocolTypeRouter(
     {
@@ -20,5 +23,3 @@ application = ProtocolTypeRouter(
         "websocket": websocket_application,
     }
 )
-
-__all__ = ["application", "URLRouter"]

@@ -138,7 +138,10 @@ if REDIS_URL:
             # Pub/sub layer: ~5x cheaper per delivered message than the list-based layer, and
             # it re-subscribes by itself after Redis restarts (see README "Real time").
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": "tether"},
+            "CONFIG": {
+                "hosts": [{"address": REDIS_URL, "socket_connect_timeout": 1}],
+                "prefix": "tether",
+            },
         }
     }
 else:
