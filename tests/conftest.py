@@ -107,3 +107,17 @@ def postgres(db):
 def redis_server():
     require(redis_available(), "Redis (REDIS_URL)")
     return get_redis()
+
+
+@pytest.fixture
+def redis_down(settings):
+    """Point the request-path Redis client at a port where nothing listens."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        dead_port = probe.getsockname()[1]
+    settings.REDIS_URL = f"redis://127.0.0.1:{dead_port}/0"
+    get_redis.cache_clear()
+    yield settings.REDIS_URL
+    get_redis.cache_clear()
