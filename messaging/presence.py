@@ -17,6 +17,7 @@ import uuid
 
 import redis
 from channels.db import database_sync_to_async
+from django.conf import settings
 from django.utils import timezone
 
 from accounts.models import User
@@ -27,8 +28,8 @@ from tether.redis import get_async_redis, get_redis
 logger = logging.getLogger("tether.presence")
 
 PROCESS_ID = uuid.uuid4().hex[:12]
-HEARTBEAT_SECONDS = 10
-ENTRY_TTL_SECONDS = 30
+HEARTBEAT_SECONDS = settings.TETHER_PRESENCE_HEARTBEAT_SECONDS
+ENTRY_TTL_SECONDS = settings.TETHER_PRESENCE_TTL_SECONDS
 _USERS_KEY = "tether:presence:users"
 
 # This process's live connections: channel name -> user id.

@@ -222,6 +222,10 @@ TETHER_RATE_LIMITS = {
     "auth": (120, 60),
     "message_send": (30, 10),
 }
+# Presence: each process refreshes its connections this often; an entry not refreshed for
+# the TTL (its process died) counts as offline. 10 s + 30 s keeps the contract's 60 s.
+TETHER_PRESENCE_HEARTBEAT_SECONDS = float(os.environ.get("TETHER_PRESENCE_HEARTBEAT", "10"))
+TETHER_PRESENCE_TTL_SECONDS = float(os.environ.get("TETHER_PRESENCE_TTL", "30"))
 # Largest JSON body the API accepts (413 above it).
 TETHER_MAX_BODY_BYTES = 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = TETHER_MAX_BODY_BYTES
