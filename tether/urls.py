@@ -21,6 +21,7 @@ api_patterns = [
 urlpatterns = [
     path("api/", include(api_patterns)),
     path("admin/", admin.site.urls),
+    path("", include("tether.pages.urls")),
 ]
 
 handler404 = "tether.errors.page_not_found"

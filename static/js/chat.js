@@ -1,0 +1,190 @@
+// The messenger page: wires the chat list, the open chat, search and the live socket.
+import { api, setSignedOutHandler } from "./api.js";
+import { fallBackOnBrokenAvatars } from "./avatars.js";
+import { ChatList, peerOf } from "./chatlist.js";
+import { Conversation } from "./conversation.js";
+import { t } from "./i18n.js";
+import { Search } from "./search.js";
+import { LiveSocket } from "./socket.js";
+
+const app = document.getElementById("app");
+const me = JSON.parse(document.getElementById("tether-me").textContent);
+const connection = document.getElementById("connection");
+const chatPath = /^\/chats\/([0-9a-f-]{36})\/?$/i;
+
+const list = new ChatList(document.getElementById("chat-list"), {
+  me,
+  onOpen: (id) => navigate(id),
+});
+const socket = new LiveSocket({
+  onFrame: (frame) => handle(frame),
+  onReady: () => catchUp(),
+  onState: (state) => showConnection(state),
+  onSignedOut: () => checkSignedIn(),
+});
+const conversation = new Conversation(document.getElementById("conversation"), {
+  me,
+  list,
+  socket,
+  onChange: () => updateTitle(),
+});
+new Search(document.getElementById("search"), {
+  onChat: (chat) => {
+    list.upsert(chat);
+    navigate(chat.id);
+  },
+  onToggle: (searching) => {
+    app.dataset.searching = String(searching);
+  },
+});
+
+// --- navigation without reloads -------------------------------------------------------------
+
+function navigate(chatId) {
+  const path = chatId ? `/chats/${chatId}/` : "/chats/";
+  if (location.pathname !== path) history.pushState({ chatId }, "", path);
+  route(chatId);
+}
+
+function route(chatId) {
+  app.dataset.view = chatId ? "chat" : "list";
+  list.setActive(chatId);
+  if (chatId) conversation.open(chatId);
+  else conversation.close();
+  updateTitle();
+}
+
+window.addEventListener("popstate", () => {
+  route(location.pathname.match(chatPath)?.[1]?.toLowerCase() || null);
+});
+document.querySelector(".conv-header .back").addEventListener("click", (event) => {
+  event.preventDefault();
+  navigate(null);
+});
+
+function updateTitle() {
+  const unread = list.totalUnread();
+  const chat = conversation.openId ? list.get(conversation.openId) : null;
+  const name = chat ? peerOf(chat, me).display_name : t("chats");
+  document.title = `${unread ? `(${unread}) ` : ""}${name || t("chats")} · Tether`;
+}
+
+// --- the live socket ------------------------------------------------------------------------
+
+const fetching = new Set();
+
+async function fetchChat(chatId) {
+  if (fetching.has(chatId)) return;
+  fetching.add(chatId);
+  try {
+    const { data } = await api("GET", `/api/chats/${chatId}`);
+    list.upsert(data);
+    updateTitle();
+  } catch {
+    // Listed after the next reconnect.
+  } finally {
+    fetching.delete(chatId);
+  }
+}
+
+function noteMessage(message, isNew) {
+  const looking = conversation.openId === message.chat_id && document.visibilityState === "visible";
+  const counts = isNew && message.sender_id !== me.id && !looking;
+  if (!list.noteMessage(message, { counts })) fetchChat(message.chat_id);
+}
+
+function handle(frame) {
+  switch (frame.type) {
+    case "message.new":
+      noteMessage(frame.message, true);
+      conversation.receive(frame.message, "new");
+      break;
+    case "message.ack":
+      noteMessage(frame.message, true);
+      conversation.receive(frame.message, "ack");
+      break;
+    case "message.updated":
+    case "message.deleted":
+      noteMessage(frame.message, false);
+      conversation.receive(frame.message, frame.type.slice(8));
+      break;
+    case "chat.read":
+      conversation.onRead(frame);
+      if (frame.user_id === me.id && frame.chat_id !== conversation.openId) fetchChat(frame.chat_id);
+      break;
+    case "typing":
+      conversation.onTyping(frame);
+      break;
+    case "presence":
+      list.updateUser(frame.user_id, { online: frame.online, last_seen: frame.last_seen });
+      conversation.onPresence(frame);
+      break;
+    case "error":
+      conversation.onError(frame);
+      break;
+    default:
+      break;
+  }
+  updateTitle();
+}
+
+async function loadChats() {
+  try {
+    const { data } = await api("GET", "/api/chats");
+    list.setAll(data);
+    conversation.renderHeader();
+    updateTitle();
+  } catch {
+    // Tried again on the next reconnect.
+  }
+}
+
+/** Connected (first time or again): what happened meanwhile comes from the history. */
+async function catchUp() {
+  await loadChats();
+  await conversation.resync();
+  updateTitle();
+}
+
+let lostSince = null;
+let connectionTimer = null;
+
+function showConnection(state) {
+  clearTimeout(connectionTimer);
+  if (state === "ready") {
+    lostSince = null;
+    connection.hidden = true;
+    app.dataset.connection = "online";
+    return;
+  }
+  if (state === "lost") conversation.onLost();
+  lostSince ??= Date.now();
+  app.dataset.connection = "offline";
+  // Brief blips are not worth a banner.
+  connectionTimer = setTimeout(() => {
+    connection.textContent = navigator.onLine ? t("reconnecting") : t("offline_banner");
+    connection.hidden = false;
+  }, 1500);
+}
+
+async function checkSignedIn() {
+  try {
+    await api("GET", "/api/users/me");
+    socket.scheduleReconnect();
+  } catch (error) {
+    if (error.status !== 401) socket.scheduleReconnect();
+  }
+}
+
+setSignedOutHandler(() => {
+  location.assign(`/login/?next=${encodeURIComponent(location.pathname)}`);
+});
+
+// --- start ------------------------------------------------------------------------------------
+
+fallBackOnBrokenAvatars();
+const initial = app.dataset.openChat || null;
+history.replaceState({ chatId: initial }, "", location.pathname);
+route(initial);
+loadChats();
+socket.connect();

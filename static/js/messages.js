@@ -1,0 +1,286 @@
+// One chat's messages: the ordered records (stored ones by seq, unsent ones after them) and
+// their elements in the message list, with day separators between days.
+import { dayKey, el, formatDay, formatFull, formatTime, linkify } from "./dom.js";
+import { t } from "./i18n.js";
+
+let pendingOrder = 0;
+
+function compare(a, b) {
+  if (a.seq && b.seq) return a.seq - b.seq;
+  if (a.seq) return -1;
+  if (b.seq) return 1;
+  return a.order - b.order;
+}
+
+const FIELDS = ["id", "chat_id", "seq", "sender_id", "content", "client_id", "created_at", "edited_at", "deleted", "is_read"];
+
+export class ChatState {
+  constructor(chat, meId) {
+    this.chat = chat;
+    this.meId = meId;
+    this.records = [];
+    this.byId = new Map();
+    this.byClient = new Map();
+    this.loaded = false;
+    this.hasMore = false;
+    this.olderLoading = null;
+    this.syncing = null;
+    this.syncAgain = false;
+    this.draft = "";
+  }
+
+  get lastSeq() {
+    for (let i = this.records.length - 1; i >= 0; i -= 1) {
+      if (this.records[i].seq) return this.records[i].seq;
+    }
+    return 0;
+  }
+
+  get firstSeq() {
+    return this.records.find((record) => record.seq)?.seq || 0;
+  }
+
+  find(message) {
+    const known = this.byId.get(message.id);
+    if (known) return known;
+    if (message.client_id && message.sender_id === this.meId) {
+      return this.byClient.get(message.client_id) || null;
+    }
+    return null;
+  }
+
+  /** A message from the server: the record it updates, or a new one (with `created`). */
+  upsert(message) {
+    let record = this.find(message);
+    if (record) {
+      if (record.deleted && !message.deleted) return { record, created: false };
+      for (const name of FIELDS) record[name] = message[name];
+      record.date = new Date(message.created_at);
+      this.byId.set(message.id, record);
+      return { record, created: false };
+    }
+    record = { own: message.sender_id === this.meId, order: 0, el: null, sep: null };
+    for (const name of FIELDS) record[name] = message[name];
+    record.date = new Date(message.created_at);
+    this.byId.set(message.id, record);
+    if (record.own && record.client_id) this.byClient.set(record.client_id, record);
+    return { record, created: true };
+  }
+
+  /** A message typed here and not yet stored. */
+  pending({ clientId, content }) {
+    pendingOrder += 1;
+    const record = {
+      own: true,
+      order: pendingOrder,
+      id: null,
+      seq: null,
+      chat_id: this.chat.id,
+      sender_id: this.meId,
+      client_id: clientId,
+      content,
+      created_at: new Date().toISOString(),
+      date: new Date(),
+      edited_at: null,
+      deleted: false,
+      is_read: false,
+      status: "sending",
+      el: null,
+      sep: null,
+    };
+    this.byClient.set(clientId, record);
+    return record;
+  }
+
+  /** Where `record` belongs in `records` (binary search on the order above). */
+  slot(record) {
+    let low = 0;
+    let high = this.records.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (compare(this.records[middle], record) < 0) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  }
+
+  isInOrder(index) {
+    const record = this.records[index];
+    const before = this.records[index - 1];
+    const after = this.records[index + 1];
+    return (!before || compare(before, record) <= 0) && (!after || compare(record, after) <= 0);
+  }
+
+  statusOf(record) {
+    if (!record.own) return null;
+    if (!record.seq) return record.status === "failed" ? "failed" : "sending";
+    const peerRead = this.chat.peer_last_read_seq || 0;
+    return record.is_read || record.seq <= peerRead ? "read" : "sent";
+  }
+
+  unsent() {
+    return this.records.filter((record) => !record.seq);
+  }
+}
+
+/** The message list of the open chat. */
+export class MessageView {
+  constructor(list, loader, { onAction, onRetry }) {
+    this.list = list;
+    this.loader = loader;
+    this.onAction = onAction;
+    this.onRetry = onRetry;
+    this.state = null;
+  }
+
+  mount(state) {
+    this.state = state;
+    for (const node of [...this.list.children]) if (node !== this.loader) node.remove();
+    state.records.forEach((record, index) => {
+      this.render(record);
+      this.list.append(record.el);
+      this.fixSeparator(record, state.records[index - 1]);
+    });
+    this.updateLoader();
+  }
+
+  unmount() {
+    this.state = null;
+  }
+
+  /** Put `record` into `state`'s order (and on screen when `state` is the open one). */
+  insert(state, record) {
+    const index = state.slot(record);
+    state.records.splice(index, 0, record);
+    this.render(record, state);
+    if (this.state !== state) return;
+    const next = state.records[index + 1];
+    const anchor = next ? (next.sep?.isConnected ? next.sep : next.el) : null;
+    this.list.insertBefore(record.el, anchor);
+    this.fixSeparator(record, state.records[index - 1]);
+    if (next) this.fixSeparator(next, record);
+  }
+
+  /** Move a record whose seq just arrived to where the seq says. */
+  reorder(state, record) {
+    const index = state.records.indexOf(record);
+    if (index === -1 || state.isInOrder(index)) return;
+    const before = state.records[index - 1];
+    const after = state.records[index + 1];
+    state.records.splice(index, 1);
+    if (this.state === state) {
+      record.el.remove();
+      record.sep?.remove();
+      record.sep = null;
+      if (after) this.fixSeparator(after, before);
+    }
+    this.insert(state, record);
+  }
+
+  fixSeparator(record, previous) {
+    const needed = !previous || dayKey(previous.date) !== dayKey(record.date);
+    if (!needed) {
+      record.sep?.remove();
+      record.sep = null;
+      return;
+    }
+    if (!record.sep) record.sep = el("li", { class: "day-sep" }, el("span"));
+    record.sep.firstChild.textContent = formatDay(record.date);
+    if (record.el.previousSibling !== record.sep) record.el.before(record.sep);
+  }
+
+  updateLoader() {
+    const state = this.state;
+    this.loader.hidden = !state || !state.loaded || !state.hasMore;
+  }
+
+  /** Build or refresh a record's element. */
+  render(record, state = this.state) {
+    if (!record.el) this.build(record);
+    const node = record.el;
+    const status = state ? state.statusOf(record) : record.status;
+    if (record.own) node.dataset.status = status;
+    if (record.id) node.dataset.messageId = record.id;
+    if (record.seq) node.dataset.seq = String(record.seq);
+    node.classList.toggle("is-deleted", Boolean(record.deleted));
+
+    const textKey = JSON.stringify([record.content, record.deleted]);
+    if (node.dataset.textKey !== textKey) {
+      node.dataset.textKey = textKey;
+      record.text.replaceChildren(
+        record.deleted ? el("em", { text: t("message_deleted") }) : linkify(record.content),
+      );
+    }
+    record.edited.hidden = !record.edited_at || record.deleted;
+    record.time.dateTime = record.created_at;
+    record.time.title = formatFull(record.date);
+    record.time.textContent = formatTime(record.date);
+    if (record.tick) {
+      record.tick.setAttribute("aria-label", t(`status_${status}`));
+      record.tick.title = t(`status_${status}`);
+    }
+    if (record.actions) record.actions.hidden = !record.id || record.deleted;
+    this.renderFailure(record, status === "failed");
+  }
+
+  build(record) {
+    record.text = el("div", { class: "msg__text", dir: "auto" });
+    record.edited = el("span", { class: "msg__edited", text: t("edited") });
+    record.time = el("time", { class: "msg__time" });
+    record.tick = record.own ? el("span", { class: "msg__tick", role: "img" }) : null;
+    record.actions = record.own
+      ? el("button", {
+          type: "button",
+          class: "msg__actions",
+          "aria-label": t("message_actions"),
+          "aria-haspopup": "true",
+          "aria-expanded": "false",
+        })
+      : null;
+    record.actions?.addEventListener("click", () => this.onAction(record));
+    record.el = el(
+      "li",
+      { class: `msg ${record.own ? "msg--own" : "msg--peer"}` },
+      el(
+        "div",
+        { class: "msg__bubble" },
+        record.text,
+        el("span", { class: "msg__meta" }, record.edited, record.time, record.tick),
+      ),
+      record.actions,
+    );
+  }
+
+  renderFailure(record, failed) {
+    if (!failed) {
+      record.failure?.remove();
+      record.failure = null;
+      return;
+    }
+    if (record.failure) return;
+    const retry = el("button", { type: "button", class: "msg__retry", text: t("retry") });
+    retry.addEventListener("click", () => this.onRetry(record));
+    record.failure = el("div", { class: "msg__failed" }, el("span", { text: t("not_sent") }), " ", retry);
+    record.el.append(record.failure);
+  }
+
+  // --- scrolling -------------------------------------------------------------------------
+
+  nearBottom() {
+    const list = this.list;
+    return list.scrollHeight - list.scrollTop - list.clientHeight < 120;
+  }
+
+  scrollToBottom() {
+    this.list.scrollTop = this.list.scrollHeight;
+  }
+
+  /** Run `change` (which adds older messages above) without moving what is on screen. */
+  keepPosition(change) {
+    const list = this.list;
+    const height = list.scrollHeight;
+    const top = list.scrollTop;
+    change();
+    list.scrollTop = top + (list.scrollHeight - height);
+  }
+}

@@ -1,0 +1,213 @@
+"""The sign-in pages and the page shells, through Django's test client (no browser)."""
+
+import re
+
+import pytest
+from django.test import Client, TestCase
+
+from accounts.authentication import WEB_SESSION_KEY
+from accounts.models import AuthSession, User
+from tests.factories import UserFactory
+from tests.helpers import last_code
+
+pytestmark = pytest.mark.django_db
+
+PHONE = "+79161110022"
+
+
+class CommittingClient(Client):
+    """Runs on-commit callbacks (the SMS is sent after commit) as a real commit would."""
+
+    def request(self, **request):
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            return super().request(**request)
+
+
+@pytest.fixture
+def browser():
+    return CommittingClient(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE="en")
+
+
+def csrf_post(client, path, data, **extra):
+    """A POST with the token the page itself carried, as a browser would send it."""
+    page = client.get(path, **extra)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())
+    return client.post(path, {**data, "csrfmiddlewaretoken": token.group(1)}, **extra)
+
+
+def sign_up(client, phone=PHONE, name="Anna Petrova"):
+    response = csrf_post(client, "/register/", {"phone": phone, "display_name": name})
+    assert response.status_code == 302 and response["Location"] == "/verify/"
+    return csrf_post(client, "/verify/", {"code": last_code(phone)})
+
+
+def test_home_sends_strangers_to_login(browser):
+    response = browser.get("/")
+    assert response.status_code == 302 and response["Location"] == "/login/"
+
+
+def test_chats_need_a_sign_in(browser):
+    response = browser.get("/chats/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/login/?next=%2Fchats%2F")
+
+
+def test_register_then_verify_signs_in_with_a_live_session(browser):
+    response = sign_up(browser)
+    assert response.status_code == 302 and response["Location"] == "/chats/"
+    user = User.objects.get(phone=PHONE)
+    assert user.display_name == "Anna Petrova"
+    session_id = browser.session[WEB_SESSION_KEY]
+    assert AuthSession.objects.get(pk=session_id, user=user).revoked_at is None
+    page = browser.get("/chats/")
+    assert page.status_code == 200
+    assert b'name="content"' in page.content and b'name="q"' in page.content
+    # The API accepts the page's session.
+    assert browser.get("/api/users/me").json()["data"]["id"] == str(user.pk)
+
+
+def test_the_verify_page_shows_the_resend_countdown(browser):
+    csrf_post(browser, "/register/", {"phone": PHONE, "display_name": "Anna"})
+    page = browser.get("/verify/").content.decode()
+    assert PHONE in page
+    countdown = int(re.search(r'data-resend-in="(\d+)"', page).group(1))
+    assert 55 <= countdown <= 60
+
+
+def test_a_wrong_code_says_so_and_five_say_too_many(browser):
+    csrf_post(browser, "/register/", {"phone": PHONE, "display_name": "Anna"})
+    right = last_code(PHONE)
+    wrong = "000000" if right != "000000" else "111111"
+    for _ in range(4):
+        page = csrf_post(browser, "/verify/", {"code": wrong})
+        assert page.status_code == 200 and b"Wrong code" in page.content
+    page = csrf_post(browser, "/verify/", {"code": wrong})
+    assert b"Too many wrong attempts" in page.content
+    page = csrf_post(browser, "/verify/", {"code": right})
+    assert b"Too many wrong attempts" in page.content
+
+
+def test_an_invalid_number_is_a_field_error(browser):
+    page = csrf_post(browser, "/register/", {"phone": "12", "display_name": "Anna"})
+    assert page.status_code == 200
+    assert b"Enter a valid phone number" in page.content
+    assert b'aria-invalid="true"' in page.content
+
+
+def test_a_registered_number_is_told_to_log_in(browser):
+    UserFactory(phone=PHONE)
+    page = csrf_post(browser, "/register/", {"phone": PHONE, "display_name": "Anna"})
+    assert b"already registered" in page.content and b'href="/login/"' in page.content
+
+
+def test_login_of_an_unknown_number_says_so(browser):
+    page = csrf_post(browser, "/login/", {"phone": PHONE})
+    assert b"no account with this number" in page.content
+
+
+def test_login_sends_a_code_and_signs_in(browser):
+    user = UserFactory(phone=PHONE)
+    response = csrf_post(browser, "/login/", {"phone": "8 916 111-00-22"})
+    assert response["Location"] == "/verify/"
+    response = csrf_post(browser, "/verify/", {"code": last_code(PHONE)})
+    assert response["Location"] == "/chats/"
+    assert browser.get("/api/users/me").json()["data"]["id"] == str(user.pk)
+
+
+def test_asking_again_too_soon_goes_back_to_the_code(browser):
+    UserFactory(phone=PHONE)
+    csrf_post(browser, "/login/", {"phone": PHONE})
+    response = csrf_post(browser, "/login/", {"phone": PHONE})
+    assert response.status_code == 302 and response["Location"] == "/verify/"
+    page = csrf_post(browser, "/verify/", {"action": "resend"})
+    assert b"sent to this number recently" in page.content
+
+
+def test_posting_without_the_csrf_token_is_refused(browser):
+    response = browser.post("/register/", {"phone": PHONE, "display_name": "Anna"})
+    assert response.status_code == 403
+
+
+def test_logout_ends_the_sign_in(browser):
+    sign_up(browser)
+    session_id = browser.session[WEB_SESSION_KEY]
+    response = csrf_post(browser, "/logout/", {})
+    assert response.status_code == 302 and response["Location"] == "/login/"
+    assert AuthSession.objects.get(pk=session_id).revoked_at is not None
+    assert browser.get("/chats/").status_code == 302
+    assert browser.get("/api/users/me").status_code == 401
+
+
+def test_a_revoked_sign_in_no_longer_opens_the_pages(browser):
+    sign_up(browser)
+    AuthSession.objects.filter(pk=browser.session[WEB_SESSION_KEY]).update(
+        revoked_at="2020-01-01T00:00Z"
+    )
+    assert browser.get("/chats/").status_code == 302
+
+
+def test_the_next_page_is_kept_through_sign_in_but_never_offsite(browser):
+    UserFactory(phone=PHONE)
+    csrf_post(browser, "/login/?next=/profile/", {"phone": PHONE, "next": "/profile/"})
+    response = csrf_post(browser, "/verify/", {"code": last_code(PHONE)})
+    assert response["Location"] == "/profile/"
+    other = CommittingClient(enforce_csrf_checks=True)
+    UserFactory(phone="+79161110033")
+    csrf_post(other, "/login/", {"phone": "+79161110033", "next": "https://evil.example/"})
+    response = csrf_post(other, "/verify/", {"code": last_code("+79161110033")})
+    assert response["Location"] == "/chats/"
+
+
+def test_the_profile_page_saves_and_validates(browser):
+    sign_up(browser)
+    page = browser.get("/profile/").content.decode()
+    assert "Anna Petrova" in page and 'class="avatar__initials">AP<' in page
+    response = csrf_post(
+        browser,
+        "/profile/",
+        {"display_name": "Anna P.", "username": "Anna_P", "bio": "Hi", "avatar_url": ""},
+    )
+    assert response.status_code == 302
+    user = User.objects.get(phone=PHONE)
+    assert (user.display_name, user.username, user.bio) == ("Anna P.", "anna_p", "Hi")
+    page = csrf_post(
+        browser,
+        "/profile/",
+        {"display_name": "", "username": "x", "bio": "", "avatar_url": "javascript:alert(1)"},
+    )
+    assert page.status_code == 200
+    assert page.content.count(b'aria-invalid="true"') == 3
+
+
+def test_a_taken_username_is_a_field_error(browser):
+    UserFactory(username="taken_name")
+    sign_up(browser)
+    page = csrf_post(
+        browser,
+        "/profile/",
+        {"display_name": "Anna", "username": "taken_name", "bio": "", "avatar_url": ""},
+    )
+    assert b"This username is taken" in page.content
+
+
+def test_user_data_is_escaped_in_the_pages(browser):
+    sign_up(browser, name='<script>alert("x")</script>')
+    for path in ("/chats/", "/profile/"):
+        body = browser.get(path).content.decode()
+        assert '<script>alert("x")' not in body
+
+
+def test_the_pages_speak_russian_to_russian_browsers():
+    client = CommittingClient(HTTP_ACCEPT_LANGUAGE="ru-RU,ru;q=0.9,en;q=0.5")
+    page = client.get("/login/").content.decode()
+    assert '<html lang="ru">' in page
+    assert "Войти" in page
+    page = CommittingClient(HTTP_ACCEPT_LANGUAGE="de-DE").get("/login/").content.decode()
+    assert '<html lang="en">' in page
+
+
+def test_an_unknown_chat_id_still_gets_the_shell(browser):
+    sign_up(browser)
+    page = browser.get("/chats/00000000-0000-0000-0000-000000000000/")
+    assert page.status_code == 200
+    assert b'data-open-chat="00000000-0000-0000-0000-000000000000"' in page.content

@@ -1,0 +1,53 @@
+"""The words the page scripts show, translated here so that JavaScript needs no catalogue.
+
+Placeholders are ``{name}``; static/js/i18n.js fills them.
+"""
+
+from django.utils.translation import gettext as _
+
+
+def js_strings() -> dict[str, str]:
+    return {
+        "chats": _("Chats"),
+        "online": _("online"),
+        "offline": _("offline"),
+        "last_seen": _("last seen {when}"),
+        "today_at": _("today at {time}"),
+        "yesterday_at": _("yesterday at {time}"),
+        "today": _("Today"),
+        "yesterday": _("Yesterday"),
+        "typing": _("typing…"),
+        "edited": _("edited"),
+        "retry": _("Retry"),
+        "not_sent": _("Not sent."),
+        "status_sending": _("Sending"),
+        "status_sent": _("Sent"),
+        "status_read": _("Read"),
+        "status_failed": _("Not sent"),
+        "message_deleted": _("Message deleted"),
+        "message_actions": _("Message actions"),
+        "edit": _("Edit"),
+        "delete": _("Delete"),
+        "you_prefix": _("You: {text}"),
+        "no_messages": _("No messages yet"),
+        "unread_count": _("Unread: {count}"),
+        "searching": _("Searching…"),
+        "nobody_found": _("Nobody found. Try another name or username."),
+        "people_found": _("Found: {count}"),
+        "reconnecting": _("Connection lost. Reconnecting…"),
+        "offline_banner": _("You are offline. Waiting for the network…"),
+        "too_long": _("The message is too long."),
+        "error_generic": _("Something went wrong. Please try again."),
+        "error_network": _("No connection. The message will be sent when it is back."),
+        "error_validation_error": _("This message cannot be sent."),
+        "error_too_large": _("The message is too long."),
+        "error_blocked": _("You cannot message this person."),
+        "error_throttled": _("You are sending too fast. Wait a moment."),
+        "error_not_found": _("Not found. It may have been deleted."),
+        "error_permission_denied": _("You cannot do that."),
+        "error_server_error": _("Something went wrong on our side. Please try again."),
+    }
+
+
+def countdown_strings() -> dict[str, str]:
+    return {"resend_in": _("in {seconds} s")}
