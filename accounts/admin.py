@@ -2,6 +2,7 @@
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db import models
 
 from accounts.models import AuthSession, User, VerificationCode
 from accounts.services.users import user_deactivate
@@ -37,6 +38,8 @@ class UserAdmin(DjangoUserAdmin):
     readonly_fields = ["id", "date_joined", "last_login", "last_seen", "deleted_at"]
     actions = [deactivate_users]
     inlines = [AuthSessionInline]
+    # Django 6 will assume https for scheme-less URLs; say so now (and silence the warning).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
         (None, {"fields": ["id", "phone", "username", "password"]}),
         ("Profile", {"fields": ["display_name", "bio", "avatar_url"]}),
