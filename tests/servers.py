@@ -102,16 +102,22 @@ class Server:
     def wait_healthy(self, timeout: float = START_TIMEOUT) -> None:
         """Block until GET /api/health answers; ServerError with the log if it never does."""
         deadline = time.monotonic() + timeout
+        last = "no answer"
         while time.monotonic() < deadline:
             if not self.running:
                 raise ServerError(f"{self!r} exited while starting.\n{self.log_tail()}")
             try:
-                if http("GET", f"{self.url}/api/health", timeout=2).status in (200, 503):
+                answer = http("GET", f"{self.url}/api/health", timeout=2)
+            except OSError as exc:
+                last = f"no answer ({exc})"
+            else:
+                if answer.status in (200, 503):
                     return
-            except OSError:
-                pass
+                last = f"{answer.status} {answer.body[:300]!r}"
             time.sleep(0.1)
-        raise ServerError(f"{self!r} did not answer /api/health in {timeout} s.\n{self.log_tail()}")
+        raise ServerError(
+            f"{self!r} did not answer /api/health in {timeout} s (last: {last}).\n{self.log_tail()}"
+        )
 
     def stop(self) -> None:
         """SIGTERM, then SIGKILL if it has not exited within a few seconds."""

@@ -38,3 +38,8 @@ def test_a_user_signed_up_on_one_process_is_known_to_the_other():
         second.start()
         me = http("GET", f"{second.url}/api/users/me", token=signed_in.data["access"])
         assert me.status == 200 and me.data["phone"] == PHONE
+
+        # The servers logged what they did, and never a token.
+        logs = first.log_text() + second.log_text()
+        assert "starting" in logs
+        assert signed_in.data["access"] not in logs and signed_in.data["refresh"] not in logs
