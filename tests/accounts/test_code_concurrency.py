@@ -4,7 +4,7 @@ PostgreSQL and across two server processes."""
 import pytest
 from rest_framework.test import APIClient
 
-from accounts.models import VerificationCode
+from accounts.models import AuthSession, User, VerificationCode
 from accounts.sms import memory
 from tests.helpers import at_once, envelope_data, envelope_error, last_code
 from tests.servers import http, sms_code, sms_codes, tether_servers
@@ -23,7 +23,7 @@ def verify(code, number=PHONE):
 
 
 def codes(response_list):
-    return sorted(r.json().get("code", r.status_code) for r in response_list)
+    return sorted(str(r.json().get("code", r.status_code)) for r in response_list)
 
 
 def wrong_for(code: str) -> str:
@@ -69,6 +69,16 @@ def test_the_right_code_among_wrong_guesses_never_succeeds_after_the_fifth(postg
             envelope_error(right, 429, "too_many_attempts")
             assert counted == 5
         assert [r.status_code for r in responses].count(200) <= 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_right_code_twice_at_once_signs_up_exactly_once(postgres):
+    envelope_data(register(), 201)
+    code = last_code(PHONE)
+    responses = at_once([lambda: verify(code)] * 3)
+    assert codes(responses) == ["200", "invalid_code", "invalid_code"]
+    assert User.objects.filter(phone=PHONE).count() == 1
+    assert AuthSession.objects.filter(user__phone=PHONE).count() == 1
 
 
 @pytest.mark.servers
