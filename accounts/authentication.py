@@ -8,7 +8,7 @@ the user alone) and refuses a revoked session or a deactivated user.
 from rest_framework.authentication import SessionAuthentication
 from rest_framework_simplejwt.authentication import JWTAuthentication
 
-from accounts.services.sessions import SESSION_CLAIM, session_get_live
+from accounts.services.sessions import SESSION_CLAIM, session_get_live, session_touch
 from tether.api.exceptions import InvalidToken
 
 # Key in the Django session of the AuthSession a web sign-in started.
@@ -27,6 +27,7 @@ class SessionJWTAuthentication(JWTAuthentication):
         session = session_get_live(validated.get(SESSION_CLAIM))
         if session is None:
             raise InvalidToken()
+        session_touch(session=session)
         request.auth_session = session
         return session.user, validated
 
@@ -41,5 +42,6 @@ class CsrfSessionAuthentication(SessionAuthentication):
         session = session_get_live(request._request.session.get(WEB_SESSION_KEY))
         if session is None or session.user_id != result[0].pk:
             return None
+        session_touch(session=session)
         request.auth_session = session
         return session.user, None

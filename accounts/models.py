@@ -121,3 +121,21 @@ class VerificationCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_purpose_display()} code for {self.phone}"
+
+
+class Block(models.Model):
+    """``blocker`` blocks ``blocked``: in either direction, neither may open a chat with or
+    send to the other, nor see the other's typing or presence."""
+
+    blocker = models.ForeignKey(User, on_delete=models.CASCADE, related_name="blocks_made")
+    blocked = models.ForeignKey(User, on_delete=models.CASCADE, related_name="blocks_received")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["blocker", "blocked"], name="block_unique_pair"),
+        ]
+        indexes = [models.Index(fields=["blocked", "blocker"], name="block_reverse")]
+
+    def __str__(self) -> str:
+        return f"{self.blocker_id} blocks {self.blocked_id}"

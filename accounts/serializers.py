@@ -94,14 +94,29 @@ class LoginSerializer(serializers.Serializer):
     phone = PhoneField()
 
 
+class CodeField(StrictCharField):
+    """Six ASCII digits; a malformed code is a validation error and costs no attempt."""
+
+    default_error_messages = {"format": "The code is six digits."}
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if len(value) != 6 or not value.isascii() or not value.isdigit():
+            self.fail("format")
+        return value
+
+
 class VerifyCodeSerializer(serializers.Serializer):
     phone = PhoneField()
-    code = StrictCharField(min_length=6, max_length=6)
+    code = CodeField()
 
-    def validate_code(self, value: str) -> str:
-        if not value.isascii() or not value.isdigit():
-            raise serializers.ValidationError("The code is six digits.")
-        return value
+
+class AccountDeleteSerializer(serializers.Serializer):
+    code = CodeField()
+
+
+class BlockStateSerializer(serializers.Serializer):
+    blocked = serializers.BooleanField()
 
 
 class RefreshSerializer(serializers.Serializer):

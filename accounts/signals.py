@@ -10,3 +10,5 @@ from django.dispatch import Signal
 sessions_revoked = Signal()
 # Sent after commit with ``user_id`` when an account is deactivated or deleted.
 user_cut_off = Signal()
+# Sent after commit with ``user_ids`` (both sides) when a block is made or lifted.
+blocks_changed = Signal()

@@ -3,7 +3,9 @@
 from django.db import IntegrityError, transaction
 from rest_framework.exceptions import ValidationError
 
+from accounts.selectors import blocked_between
 from chats.models import Chat, ChatMember
+from tether.api.exceptions import Blocked
 
 
 def chat_get_or_create(*, user, peer) -> tuple[Chat, bool]:
@@ -14,6 +16,8 @@ def chat_get_or_create(*, user, peer) -> tuple[Chat, bool]:
     """
     if peer.pk == user.pk:
         raise ValidationError({"user_id": ["You cannot open a chat with yourself."]})
+    if blocked_between(user.pk, [peer.pk]):
+        raise Blocked()
     key = Chat.direct_key_for(user.pk, peer.pk)
     chat = Chat.objects.filter(direct_key=key).first()
     if chat is not None:

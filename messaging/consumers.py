@@ -11,8 +11,8 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from rest_framework.exceptions import APIException, ValidationError
 
-from chats.selectors import chat_member_ids
 from messaging import events, presence
+from messaging.selectors import chat_typing_recipients
 from messaging.serializers import MessageSendSerializer, ReadSerializer
 from messaging.services import chat_mark_read, message_send
 from tether.api.errors import envelope_exception_handler
@@ -48,7 +48,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         self.user_id = str(session.user_id)
         self.session_id = str(session.id)
         self.group = events.user_group(self.user_id)
-        self.members_by_chat: dict[str, list] = {}
+        self.typing_recipients: dict[str, list] = {}
         try:
             await asyncio.wait_for(
                 self.channel_layer.group_add(self.group, self.channel_name), JOIN_TIMEOUT
@@ -116,9 +116,10 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
 
     async def on_typing(self, frame: dict) -> None:
         chat_id = str(_valid_chat_id(frame))
-        members = await self._members(chat_id)
-        others = [m for m in members if str(m) != self.user_id]
-        await events.apublish(others, events.typing_event(chat_id=chat_id, user_id=self.user_id))
+        recipients = await self._typing_recipients(chat_id)
+        await events.apublish(
+            recipients, events.typing_event(chat_id=chat_id, user_id=self.user_id)
+        )
 
     async def on_ping(self, frame: dict) -> None:
         await self.send_json({"type": "pong"})
@@ -142,22 +143,24 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         """The connection's user, loaded with the session at the handshake."""
         return self.scope["auth_session"].user
 
-    async def _members(self, chat_id: str) -> list:
-        """Members of a chat of the user's, remembered for the connection's life."""
-        members = self.members_by_chat.get(chat_id)
-        if members is None:
-            members = await database_sync_to_async(chat_member_ids)(chat_id)
-            if not any(str(m) == self.user_id for m in members):
-                from rest_framework.exceptions import NotFound
-
-                raise NotFound("No such chat.")
-            self.members_by_chat[chat_id] = members
-        return members
+    async def _typing_recipients(self, chat_id: str) -> list:
+        """The other members who may see this user type (no block either way), remembered
+        for the connection's life; a block made or lifted clears the memory."""
+        recipients = self.typing_recipients.get(chat_id)
+        if recipients is None:
+            recipients = await database_sync_to_async(chat_typing_recipients)(
+                chat_id=chat_id, user_id=self.user_id
+            )
+            self.typing_recipients[chat_id] = recipients
+        return recipients
 
     # --- group events -------------------------------------------------------------------
 
     async def tether_event(self, message: dict) -> None:
         await self.send_json(message["event"])
+
+    async def tether_blocks(self, message: dict) -> None:
+        self.typing_recipients.clear()
 
     async def tether_close(self, message: dict) -> None:
         sessions = message.get("session_ids")

@@ -103,6 +103,14 @@ def presence_event(*, user_id, online: bool, last_seen: str | None) -> dict:
     return {"type": "presence", "user_id": str(user_id), "online": online, "last_seen": last_seen}
 
 
+def blocks_changed(*, user_ids: Iterable) -> None:
+    """Tell the sockets of both sides of a block to forget who may see them type."""
+    try:
+        async_to_sync(_send_all)([user_group(u) for u in user_ids], {"type": "tether.blocks"})
+    except Exception as exc:
+        logger.warning("Could not announce a block change: %s", exc.__class__.__name__)
+
+
 def close_sockets(*, user_id, session_ids: Iterable | None = None) -> None:
     """Close (4001) the user's sockets of ``session_ids`` (all when None), on every process."""
     sessions = None if session_ids is None else [str(s) for s in session_ids]

@@ -24,7 +24,8 @@ class Message(models.Model):
     deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
-        ordering = ["chat", "seq"]
+        # Not ["chat", ...]: that would join chats (and their ordering) into every lookup.
+        ordering = ["seq"]
         constraints = [
             # Also the index for history pages (chat, seq ranges) and the last message.
             models.UniqueConstraint(fields=["chat", "seq"], name="message_unique_seq"),

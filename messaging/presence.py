@@ -21,6 +21,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.selectors import block_exists_with
 from chats.models import ChatMember
 from messaging import events
 from tether.redis import get_async_redis, get_redis
@@ -126,6 +127,8 @@ def _watchers_and_last_seen(user_id: str, online: bool) -> tuple[list, str | Non
     watchers = (
         ChatMember.objects.filter(chat__memberships__user_id=user_id)
         .exclude(user_id=user_id)
+        .annotate(blocked=block_exists_with(user_id))
+        .filter(blocked=False)
         .values_list("user_id", flat=True)
         .distinct()
     )

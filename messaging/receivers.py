@@ -2,7 +2,7 @@
 sockets on every process."""
 
 from accounts import presence as accounts_presence
-from accounts.signals import sessions_revoked, user_cut_off
+from accounts.signals import blocks_changed, sessions_revoked, user_cut_off
 from messaging import events
 from messaging.presence import online_ids
 
@@ -15,6 +15,11 @@ def _close_all(sender, user_id, **kwargs) -> None:
     events.close_sockets(user_id=user_id)
 
 
+def _forget_typing_recipients(sender, user_ids, **kwargs) -> None:
+    events.blocks_changed(user_ids=user_ids)
+
+
+blocks_changed.connect(_forget_typing_recipients, weak=False, dispatch_uid="messaging_blocks")
 sessions_revoked.connect(_close_revoked, weak=False, dispatch_uid="messaging_close_revoked")
 user_cut_off.connect(_close_all, weak=False, dispatch_uid="messaging_close_all")
 accounts_presence.register_reader(online_ids)

@@ -4,7 +4,9 @@ from dataclasses import dataclass
 
 from django.db.models import Count, F, OuterRef, Prefetch, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
+from rest_framework.exceptions import NotFound
 
+from accounts.selectors import block_exists_with
 from chats.models import Chat, ChatMember
 from messaging.models import Message
 
@@ -83,3 +85,16 @@ def message_for_member(*, viewer, message_id) -> Message | None:
         .select_related("chat")
         .first()
     )
+
+
+def chat_typing_recipients(*, chat_id, user_id) -> list:
+    """Members of the chat other than ``user_id`` with no block between them and
+    ``user_id``. NotFound if ``user_id`` is not a member."""
+    members = list(
+        ChatMember.objects.filter(chat_id=chat_id)
+        .annotate(blocked=block_exists_with(user_id))
+        .values_list("user_id", "blocked")
+    )
+    if all(str(member) != str(user_id) for member, _ in members):
+        raise NotFound("No such chat.")
+    return [member for member, blocked in members if str(member) != str(user_id) and not blocked]

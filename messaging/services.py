@@ -4,17 +4,22 @@ The REST views, the WebSocket consumer and the admin all call these functions; e
 handed to ``messaging.events`` inside the transaction and leave only after it commits.
 """
 
+import math
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied, Throttled
 
+from accounts.selectors import block_exists_with
 from chats.models import Chat, ChatMember
 from chats.selectors import chat_member_ids
 from messaging import events
 from messaging.models import Message
 from messaging.serializers import message_data
+from tether import throttling
+from tether.api.exceptions import Blocked
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,17 @@ def _allocate_seq(chat_id, now) -> int:
         return cursor.fetchone()[0]
 
 
+def _check_send_rate(sender) -> None:
+    """30 messages in 10 s per user, shared by every process (retries are not counted:
+    they return before this)."""
+    if not settings.TETHER_THROTTLE:
+        return
+    limit, window = settings.TETHER_RATE_LIMITS["message_send"]
+    wait = throttling.hit(f"message_send:user:{sender.pk}", limit, window)
+    if wait is not None:
+        raise Throttled(wait=math.ceil(wait))
+
+
 def _existing(sender, client_id: str | None) -> Message | None:
     if not client_id:
         return None
@@ -63,9 +79,17 @@ def message_send(*, sender, chat_id, content: str, client_id: str | None = None)
     existing = _existing(sender, client_id)
     if existing is not None:
         return SendResult(existing, False, message_data(existing, _read_seqs(existing.chat_id)))
-    reads = _read_state(chat_id)
+    members = list(
+        ChatMember.objects.filter(chat_id=chat_id)
+        .annotate(blocked=block_exists_with(sender.pk))
+        .values_list("user_id", "last_read_seq", "blocked")
+    )
+    reads = {user_id: last_read for user_id, last_read, _ in members}
     if sender.pk not in reads:
         raise NotFound("No such chat.")
+    if any(blocked for _, _, blocked in members):
+        raise Blocked()
+    _check_send_rate(sender)
     try:
         with transaction.atomic():
             now = timezone.now()

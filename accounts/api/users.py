@@ -1,5 +1,6 @@
 """``/api/users*``: one's own profile, other people, and finding them."""
 
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.request import Request
@@ -8,14 +9,20 @@ from rest_framework.views import APIView
 
 from accounts import presence
 from accounts.models import User
-from accounts.selectors import user_search
+from accounts.selectors import blocked_users, user_search
 from accounts.serializers import (
+    AccountDeleteSerializer,
+    BlockStateSerializer,
+    CodeSentSerializer,
     MeSerializer,
     ProfileUpdateSerializer,
     UserSearchQuerySerializer,
     UserSerializer,
 )
+from accounts.services.blocks import user_block, user_unblock
+from accounts.services.deletion import account_delete, account_delete_code_request
 from accounts.services.users import user_update
+from tether.api.request import client_ip
 from tether.api.schema import errors
 
 
@@ -35,11 +42,24 @@ class MeView(APIView):
         user = user_update(user=request.user, **serializer.validated_data)
         return Response(MeSerializer(user).data)
 
+    @extend_schema(
+        request=AccountDeleteSerializer,
+        responses={200: None, **errors(400, 401, 415, 429)},
+        summary="Delete my account (confirmed by a deletion code)",
+    )
+    def delete(self, request: Request) -> Response:
+        serializer = AccountDeleteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        account_delete(user=request.user, code=serializer.validated_data["code"])
+        return Response({})
+
 
 class UserDetailView(APIView):
     @extend_schema(responses={200: UserSerializer, **errors(401, 404)}, summary="A user")
     def get(self, request: Request, user_id) -> Response:
-        user = get_object_or_404(User, pk=user_id, is_active=True)
+        # Deleted accounts stay visible, anonymised; deactivated ones are gone.
+        visible = User.objects.filter(Q(is_active=True) | Q(deleted_at__isnull=False))
+        user = get_object_or_404(visible, pk=user_id)
         return Response(UserSerializer(user).data)
 
 
@@ -57,4 +77,45 @@ class UserSearchView(APIView):
         query.is_valid(raise_exception=True)
         users = list(user_search(viewer=request.user, **query.validated_data))
         context = {"online_ids": presence.online_ids(u.pk for u in users)}
+        return Response(UserSerializer(users, many=True, context=context).data)
+
+
+class DeleteCodeView(APIView):
+    throttle_scope = "code_request"
+
+    @extend_schema(
+        request=None,
+        responses={200: CodeSentSerializer, **errors(401, 429)},
+        summary="Text a code that confirms deleting my account",
+    )
+    def post(self, request: Request) -> Response:
+        sent = account_delete_code_request(user=request.user, ip=client_ip(request))
+        return Response(CodeSentSerializer(sent).data)
+
+
+class BlockView(APIView):
+    @extend_schema(
+        request=None,
+        responses={200: BlockStateSerializer, **errors(400, 401, 404)},
+        summary="Block a user",
+    )
+    def post(self, request: Request, user_id) -> Response:
+        user_block(user=request.user, target=get_object_or_404(User, pk=user_id))
+        return Response({"blocked": True})
+
+    @extend_schema(
+        responses={200: BlockStateSerializer, **errors(401, 404)}, summary="Unblock a user"
+    )
+    def delete(self, request: Request, user_id) -> Response:
+        user_unblock(user=request.user, target=get_object_or_404(User, pk=user_id))
+        return Response({"blocked": False})
+
+
+class BlockedListView(APIView):
+    @extend_schema(
+        responses={200: UserSerializer(many=True), **errors(401)}, summary="Blocked users"
+    )
+    def get(self, request: Request) -> Response:
+        users = list(blocked_users(user=request.user))
+        context = {"online_ids": set()}  # no presence for people one blocks
         return Response(UserSerializer(users, many=True, context=context).data)

@@ -5,6 +5,7 @@ authentication looks the session up on every request (the same query that loads 
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -135,6 +136,17 @@ def _announce(user_id, session_ids) -> None:
     transaction.on_commit(
         lambda: sessions_revoked.send(sender=AuthSession, user_id=user_id, session_ids=session_ids)
     )
+
+
+# "Last used" is kept to the minute: one small UPDATE a minute per active sign-in at most.
+_TOUCH_INTERVAL = timedelta(minutes=1)
+
+
+def session_touch(*, session: AuthSession) -> None:
+    now = timezone.now()
+    if now - session.last_used_at >= _TOUCH_INTERVAL:
+        AuthSession.objects.filter(pk=session.pk).update(last_used_at=now)
+        session.last_used_at = now
 
 
 def session_get_live(session_id) -> AuthSession | None:

@@ -1,0 +1,62 @@
+"""``/api/auth/sessions*``: one's sign-ins, and ending them."""
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import AuthSession
+from accounts.services.sessions import session_revoke, session_revoke_all
+from tether.api.schema import errors
+
+
+class SessionSerializer(serializers.ModelSerializer):
+    current = serializers.SerializerMethodField()
+
+    class Meta:
+        model = AuthSession
+        fields = ["id", "device", "ip", "created_at", "last_used_at", "current"]
+        read_only_fields = fields
+
+    def get_current(self, session: AuthSession) -> bool:
+        current = self.context.get("current")
+        return current is not None and session.pk == current.pk
+
+
+def _live_sessions(user):
+    return AuthSession.objects.filter(user=user, revoked_at__isnull=True).order_by("-last_used_at")
+
+
+class SessionListView(APIView):
+    @extend_schema(
+        responses={200: SessionSerializer(many=True), **errors(401)}, summary="My sign-ins"
+    )
+    def get(self, request: Request) -> Response:
+        context = {"current": getattr(request, "auth_session", None)}
+        return Response(
+            SessionSerializer(_live_sessions(request.user), many=True, context=context).data
+        )
+
+
+class SessionDetailView(APIView):
+    @extend_schema(responses={200: None, **errors(401, 404)}, summary="End one sign-in")
+    def delete(self, request: Request, session_id) -> Response:
+        session = get_object_or_404(_live_sessions(request.user), pk=session_id)
+        session_revoke(session=session)
+        return Response({})
+
+
+class RevokeOthersView(APIView):
+    @extend_schema(
+        request=None,
+        responses={
+            200: inline_serializer("Revoked", {"revoked": serializers.IntegerField()}),
+            **errors(401),
+        },
+        summary="End every sign-in but this one",
+    )
+    def post(self, request: Request) -> Response:
+        count = session_revoke_all(user=request.user, keep=getattr(request, "auth_session", None))
+        return Response({"revoked": count})
