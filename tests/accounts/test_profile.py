@@ -139,7 +139,7 @@ def test_a_body_that_is_not_an_object_is_a_validation_error(client_for, user, pa
     envelope_error(response, 400, "validation_error")
 
 
-def test_put_and_delete_on_me_are_not_allowed(client_for, user):
+def test_put_on_me_is_not_allowed(client_for, user):
     client = client_for(user)
     envelope_error(
         client.put("/api/users/me", {"bio": "x"}, format="json"), 405, "method_not_allowed"

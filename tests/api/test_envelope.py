@@ -46,7 +46,7 @@ def test_malformed_json_is_a_validation_error_on_authenticated_routes_too(client
 
 @pytest.mark.parametrize(
     ("method", "path"),
-    [("get", "/api/auth/register"), ("put", "/api/auth/login"), ("delete", "/api/users/me"),
+    [("get", "/api/auth/register"), ("put", "/api/auth/login"), ("put", "/api/users/me"),
      ("post", "/api/health")],
 )  # fmt: skip
 def test_a_wrong_method_is_405_with_allow(client_for, user, method, path):
