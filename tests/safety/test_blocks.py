@@ -1,0 +1,85 @@
+"""Blocking: either side's block stops chats and sends; history stays readable."""
+
+import pytest
+from channels.db import database_sync_to_async
+from django.test import TestCase
+
+from accounts.services.blocks import user_block
+from messaging.services import message_send
+from tests.helpers import envelope_data, envelope_error
+from tests.realtime.conftest import connect, nothing_of_type, ready, receive_type
+from tether.api.exceptions import Blocked
+
+
+@pytest.mark.django_db
+class TestBlockingOverHttp:
+    def test_block_unblock_and_list(self, as_alice, alice, bob):
+        url = f"/api/users/{bob.pk}/block"
+        assert envelope_data(as_alice.post(url)) == {"blocked": True}
+        assert envelope_data(as_alice.post(url)) == {"blocked": True}  # again is fine
+        listed = envelope_data(as_alice.get("/api/users/blocked"))
+        assert [u["id"] for u in listed] == [str(bob.pk)]
+        assert envelope_data(as_alice.delete(url)) == {"blocked": False}
+        assert envelope_data(as_alice.get("/api/users/blocked")) == []
+
+    def test_blocking_oneself_or_nobody(self, as_alice, alice):
+        envelope_error(as_alice.post(f"/api/users/{alice.pk}/block"), 400, "validation_error")
+        missing = "/api/users/00000000-0000-0000-0000-000000000000/block"
+        envelope_error(as_alice.post(missing), 404, "not_found")
+        envelope_error(as_alice.post("/api/users/nope/block"), 404, "not_found")
+
+    @pytest.mark.parametrize("blocker", ["alice", "bob"])
+    def test_either_direction_stops_chats_and_sends(
+        self, request, blocker, as_alice, alice, bob, chat, send
+    ):
+        envelope_data(send(as_alice, chat, "before"), 201)
+        who = {"alice": alice, "bob": bob}
+        user_block(user=who[blocker], target=bob if blocker == "alice" else alice)
+        envelope_error(send(as_alice, chat, "after"), 403, "blocked")
+        body = {"user_id": str(bob.pk)}
+        envelope_error(as_alice.post("/api/chats", body, format="json"), 403, "blocked")
+        history = envelope_data(as_alice.get(f"/api/chats/{chat.pk}/messages"))
+        assert [m["content"] for m in history] == ["before"]
+
+    def test_a_retry_of_a_stored_message_still_answers_the_original(
+        self, as_alice, alice, bob, chat, send
+    ):
+        first = envelope_data(send(as_alice, chat, "hi", client_id="k1"), 201)
+        user_block(user=bob, target=alice)
+        assert envelope_data(send(as_alice, chat, "hi", client_id="k1"), 200) == first
+
+    def test_unblocking_allows_sending_again(self, as_alice, as_bob, alice, bob, chat, send):
+        as_bob.post(f"/api/users/{alice.pk}/block")
+        envelope_error(send(as_alice, chat), 403, "blocked")
+        as_bob.delete(f"/api/users/{alice.pk}/block")
+        envelope_data(send(as_alice, chat), 201)
+
+
+def _block(user, target):
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        user_block(user=user, target=target)
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_blocked_sockets_get_an_error_frame_and_no_typing_or_presence(pair):
+    alice, bob, chat = pair["alice"], pair["bob"], pair["chat"]
+    _, alice_ws = await connect(pair["alice_token"])
+    await ready(alice_ws)
+    _, bob_ws = await connect(pair["bob_token"])
+    await ready(bob_ws)
+    await receive_type(alice_ws, "presence")  # bob came online before the block
+    await alice_ws.send_json_to({"type": "typing", "chat_id": str(chat.pk)})
+    await receive_type(bob_ws, "typing")
+
+    await database_sync_to_async(_block)(bob, alice)
+    frame = {"type": "message.send", "chat_id": str(chat.pk), "content": "x", "client_id": "b1"}
+    await alice_ws.send_json_to(frame)
+    error = await receive_type(alice_ws, "error")
+    assert error["code"] == "blocked" and error["client_id"] == "b1"
+    await alice_ws.send_json_to({"type": "typing", "chat_id": str(chat.pk)})
+    assert await nothing_of_type(bob_ws, "typing")
+    await bob_ws.disconnect()
+    assert await nothing_of_type(alice_ws, "presence")
+    await alice_ws.disconnect()
+    with pytest.raises(Blocked):
+        await database_sync_to_async(message_send)(sender=bob, chat_id=chat.pk, content="no")
