@@ -1,20 +1,11 @@
-"""Moderators' view of accounts: find people, cut them off, audit codes (never their hash)."""
+"""Accounts in the admin: find people, audit codes (never their hash). The moderation app
+adds the actions that cut people off."""
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db import models
 
 from accounts.models import AuthSession, User, VerificationCode
-from accounts.services.users import user_deactivate
-
-
-@admin.action(description="Deactivate selected users (ends their sessions and sockets)")
-def deactivate_users(modeladmin, request, queryset):
-    count = 0
-    for user in queryset.filter(is_active=True):
-        user_deactivate(user=user)
-        count += 1
-    modeladmin.message_user(request, f"Deactivated {count} user(s).", messages.SUCCESS)
 
 
 class AuthSessionInline(admin.TabularInline):
@@ -36,7 +27,6 @@ class UserAdmin(DjangoUserAdmin):
     search_fields = ["phone", "username", "display_name"]
     ordering = ["-date_joined"]
     readonly_fields = ["id", "date_joined", "last_login", "last_seen", "deleted_at"]
-    actions = [deactivate_users]
     inlines = [AuthSessionInline]
     # Django 6 will assume https for scheme-less URLs; say so now (and silence the warning).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}

@@ -1,12 +1,12 @@
-"""Moderating messages: find them, read them in context, delete through the service."""
+"""Messages in the admin: find them by content, chat, sender and state. The moderation app
+adds the action that deletes through the service."""
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.html import format_html
 
 from messaging.models import Message
-from messaging.services import message_delete
 from tether.admin_filters import TextInputFilter
 
 
@@ -57,14 +57,6 @@ def _is_uuid(value: str) -> bool:
     return True
 
 
-@admin.action(description="Delete selected messages (members are told; the seq stays)")
-def moderate_delete(modeladmin, request, queryset):
-    ids = list(queryset.filter(deleted_at__isnull=True).values_list("pk", flat=True))
-    for message_id in ids:
-        message_delete(actor=request.user, message_id=message_id, as_moderator=True)
-    modeladmin.message_user(request, f"Deleted {len(ids)} message(s).", messages.SUCCESS)
-
-
 @admin.register(Message)
 class MessageAdmin(admin.ModelAdmin):
     list_display = ["seq", "short_content", "sender", "chat_link", "created_at", "is_deleted"]
@@ -72,7 +64,6 @@ class MessageAdmin(admin.ModelAdmin):
     search_fields = ["content"]
     list_select_related = ["sender"]
     date_hierarchy = "created_at"
-    actions = [moderate_delete]
     fields = [
         "id", "chat", "seq", "sender", "content", "client_id", "created_at", "edited_at",
         "deleted_at",

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "accounts",
     "chats",
     "messaging",
+    "moderation",
     "tether",
 ]
 

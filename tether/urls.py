@@ -14,6 +14,7 @@ api_patterns = [
     path("docs", SpectacularSwaggerView.as_view(url_name="schema")),
     path("", include("accounts.urls")),
     path("", include("messaging.urls")),
+    path("", include("moderation.urls")),
     # Unknown routes and malformed ids in paths: a JSON 404, never Django's HTML page.
     re_path(r"^.*$", api_not_found),
 ]

@@ -79,9 +79,16 @@ def test_the_deactivate_action_cuts_the_users_tokens_off_at_once(admin_client, a
     envelope_data(api.get("/api/users/me", HTTP_AUTHORIZATION=f"Bearer {anna_tokens.access}"))
 
     response = admin_client.post(
-        CHANGELIST, {"action": "deactivate_users", "_selected_action": [str(anna.pk)]}, follow=True
+        CHANGELIST,
+        {
+            "action": "deactivate_users",
+            "_selected_action": [str(anna.pk)],
+            "apply": "yes",
+            "reason": "abuse",
+        },
+        follow=True,
     )
-    assert response.status_code == 200 and b"Deactivated 1 user" in response.content
+    assert response.status_code == 200 and b"1 user(s) deactivated" in response.content
 
     anna.refresh_from_db()
     assert anna.is_active is False

@@ -50,7 +50,12 @@ def test_the_moderation_delete_goes_through_the_service(
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(
             "/admin/messaging/message/",
-            {"action": "moderate_delete", "_selected_action": [str(spam.pk)]},
+            {
+                "action": "moderate_delete",
+                "_selected_action": [str(spam.pk)],
+                "apply": "yes",
+                "reason": "spam",
+            },
         )
     assert response.status_code == 302
     spam.refresh_from_db()
