@@ -37,9 +37,9 @@ export class Conversation {
     this.typingNode = root.querySelector("[data-typing]");
     this.notice = root.querySelector(".conv-notice");
     this.jump = root.querySelector(".jump");
-    const list = root.querySelector(".messages");
-    const loader = list.querySelector(".messages__loader");
-    this.view = new MessageView(list, loader, {
+    const messageList = root.querySelector(".messages");
+    const loader = messageList.querySelector(".messages__loader");
+    this.view = new MessageView(messageList, loader, {
       onAction: (record) => this.toggleMenu(record),
       onRetry: (record) => this.transmit(this.stateOf(record), record),
     });
@@ -53,10 +53,10 @@ export class Conversation {
     loader.querySelector("button").addEventListener("click", () => this.loadOlder());
     new IntersectionObserver((entries) => {
       if (entries.some((entry) => entry.isIntersecting)) this.loadOlder();
-    }, { root: list, rootMargin: "200px 0px 0px 0px" }).observe(loader);
-    list.addEventListener("scroll", () => {
+    }, { root: messageList, rootMargin: "200px 0px 0px 0px" }).observe(loader);
+    messageList.addEventListener("scroll", () => {
       if (this.view.nearBottom()) this.jump.hidden = true;
-      if (list.scrollTop < 150) this.loadOlder();
+      if (messageList.scrollTop < 150) this.loadOlder();
     });
     this.jump.addEventListener("click", () => {
       this.view.scrollToBottom();
@@ -259,6 +259,7 @@ export class Conversation {
 
   /** A message from the socket (new, ack, updated, deleted). */
   receive(message, kind) {
+    if (kind === "new" && message.sender_id !== this.me.id) this.stopTyping(message.chat_id);
     const state = this.states.get(message.chat_id);
     if (!state || !state.loaded) return;
     const known = state.find(message);
@@ -271,7 +272,6 @@ export class Conversation {
       }
     }
     this.accept(state, message);
-    if (!known && message.sender_id !== this.me.id) this.stopTyping(message.chat_id);
   }
 
   /** Put a stored message on screen: new, or replacing the optimistic one. */

@@ -19,6 +19,9 @@ export class LiveSocket {
     this.pongTimer = null;
     this.url = `${location.protocol === "https:" ? "wss://" : "ws://"}${location.host}/ws/`;
     window.addEventListener("online", () => this.restart());
+    window.addEventListener("offline", () => {
+      if (this.ws) this.closed(1006);
+    });
     document.addEventListener("visibilitychange", () => {
       if (document.visibilityState === "visible") this.check();
     });

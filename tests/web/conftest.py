@@ -1,0 +1,45 @@
+"""Browser tests: Debian's Chromium driven by Playwright against real daphne processes.
+
+They skip without Chromium, except under TETHER_REQUIRE_SERVICES=1 (CI), where they fail.
+"""
+
+import os
+import shutil
+
+import pytest
+
+from tests.conftest import require
+from tests.servers import tether_servers
+
+CHROMIUM = os.environ.get("TETHER_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def chromium_available() -> bool:
+    return os.path.exists(CHROMIUM) or shutil.which("chromium") is not None
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """One browser per module; every test opens its own contexts (one per person)."""
+    require(chromium_available(), f"Chromium ({CHROMIUM})")
+    from playwright.sync_api import sync_playwright
+
+    executable = CHROMIUM if os.path.exists(CHROMIUM) else shutil.which("chromium")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def servers(chromium):
+    """A fresh Tether (one daphne process) for the module, bursts allowed."""
+    with tether_servers(1, env={"TETHER_THROTTLE": "off"}) as started:
+        yield started

@@ -1,0 +1,67 @@
+"""A person in a browser: their own context (cookies), signing up through the pages."""
+
+import itertools
+import re
+
+from playwright.sync_api import Browser, Page, expect
+
+from tests.servers import Servers
+
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 375, "height": 740}
+_numbers = itertools.count(1)
+
+
+def new_phone() -> str:
+    return f"+7916{next(_numbers) + 4_000_000:07d}"
+
+
+class Person:
+    def __init__(self, browser: Browser, servers: Servers, name: str, **context_options):
+        context_options.setdefault("viewport", DESKTOP)
+        context_options.setdefault("locale", "en-US")
+        self.servers = servers
+        self.base = servers[0].url
+        self.name = name
+        self.phone = new_phone()
+        self.context = browser.new_context(base_url=self.base, **context_options)
+        self.context.set_default_timeout(10_000)
+        self.page: Page = self.context.new_page()
+        self.errors: list[str] = []
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+
+    def register(self) -> "Person":
+        page = self.page
+        page.goto("/register/")
+        page.fill("[name=display_name]", self.name)
+        page.fill("[name=phone]", self.phone)
+        page.press("[name=phone]", "Enter")
+        page.wait_for_url("**/verify/")
+        page.fill("[name=code]", self.servers.sms_code(self.phone))
+        page.press("[name=code]", "Enter")
+        page.wait_for_url("**/chats/")
+        self.username = page.request.get("/api/users/me").json()["data"]["username"]
+        self.wait_connected()
+        return self
+
+    def wait_connected(self) -> None:
+        expect(self.page.locator("#app")).to_have_attribute("data-connection", "online")
+
+    def open_chat_with(self, other: "Person", by_name: bool = True) -> str:
+        """Find ``other`` by name (or username), start the chat; its id."""
+        page = self.page
+        page.fill("[name=q]", other.name if by_name else other.username)
+        page.locator(".person", has_text=f"@{other.username}").click()
+        page.wait_for_url(re.compile(r"/chats/[0-9a-f-]{36}/$"))
+        expect(page.locator("[name=content]")).to_be_enabled()
+        return page.url.rstrip("/").rsplit("/", 1)[-1]
+
+    def send(self, text: str) -> None:
+        self.page.fill("[name=content]", text)
+        self.page.press("[name=content]", "Enter")
+
+    def message(self, text: str):
+        return self.page.locator("[data-message-id]", has_text=text)
+
+    def close(self) -> None:
+        self.context.close()
