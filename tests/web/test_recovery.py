@@ -27,7 +27,8 @@ def exactly_once(person, *texts) -> None:
 
 
 def seqs(person) -> list[int]:
-    values = person.page.locator("[data-seq]").evaluate_all("(nodes) => nodes.map(n => n.dataset.seq)")
+    nodes = person.page.locator("[data-seq]")
+    values = nodes.evaluate_all("(nodes) => nodes.map((node) => node.dataset.seq)")
     return [int(value) for value in values]
 
 
