@@ -1,6 +1,7 @@
 """Keeps everything under /api/ in JSON, even where Django answers before DRF does."""
 
 import logging
+import os
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -12,6 +13,26 @@ logger = logging.getLogger("tether.api")
 
 def _is_api(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
+
+
+def _body_length(request: HttpRequest) -> int:
+    """The body's size: Content-Length, or the buffered body's size when there is none.
+
+    A chunked request under ASGI has no Content-Length, and DRF then reads its body as empty;
+    daphne has buffered the whole body already, so measure it and say how long it is.
+    """
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    stream = getattr(request, "_stream", None)
+    if length or not (hasattr(stream, "seekable") and stream.seekable()):
+        return length
+    length = stream.seek(0, os.SEEK_END)
+    stream.seek(0)
+    if length:
+        request.META["CONTENT_LENGTH"] = str(length)
+    return length
 
 
 class ApiEnvelopeMiddleware:
@@ -27,11 +48,7 @@ class ApiEnvelopeMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not _is_api(request):
             return self.get_response(request)
-        try:
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = 0
-        if length > settings.TETHER_MAX_BODY_BYTES:
+        if _body_length(request) > settings.TETHER_MAX_BODY_BYTES:
             return error_json(413, "too_large")
         response = self.get_response(request)
         if response.status_code >= 400 and not response.get("Content-Type", "").startswith(
