@@ -93,3 +93,14 @@ def test_search_accepts_a_trailing_slash(client):
 
 def test_search_needs_credentials(api):
     envelope_error(api.get("/api/users", {"q": "alice"}), 401, "not_authenticated")
+
+
+@pytest.mark.parametrize("q", ["ab\x00cd", "x" * 101])
+def test_a_nul_character_or_an_overlong_q_is_a_validation_error(client, q):
+    body = envelope_error(client.get("/api/users", {"q": q}), 400, "validation_error")
+    assert "q" in body["fields"]
+
+
+def test_like_wildcards_in_q_are_taken_literally(client):
+    UserFactory(username="percent")
+    assert found(client, q="%") == [] and found(client, q="_") == []
