@@ -220,7 +220,6 @@ TETHER_CODE_MAX_ATTEMPTS = 5
 TETHER_RATE_LIMITS = {
     "code_request": (60, 60),
     "code_verify": (120, 60),
-    "auth": (120, 60),
     "message_send": (30, 10),
 }
 # Presence: each process refreshes its connections this often; an entry not refreshed for

@@ -90,7 +90,6 @@ class VerifyCodeView(PublicAPIView):
 
 
 class RefreshView(PublicAPIView):
-    throttle_scope = "auth"
 
     @extend_schema(
         request=RefreshSerializer,
@@ -104,7 +103,6 @@ class RefreshView(PublicAPIView):
 
 
 class LogoutView(PublicAPIView):
-    throttle_scope = "auth"
 
     @extend_schema(
         request=RefreshSerializer,
