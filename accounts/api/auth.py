@@ -90,7 +90,6 @@ class VerifyCodeView(PublicAPIView):
 
 
 class RefreshView(PublicAPIView):
-
     @extend_schema(
         request=RefreshSerializer,
         responses={200: TokenPairSerializer, **errors(400, 401, 415, 429)},
@@ -103,7 +102,6 @@ class RefreshView(PublicAPIView):
 
 
 class LogoutView(PublicAPIView):
-
     @extend_schema(
         request=RefreshSerializer,
         responses={200: None, **errors(400, 401, 415, 429)},

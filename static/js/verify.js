@@ -1,26 +1,25 @@
-// The code page: counts down to when a new code may be asked for (from `resend_in`).
+// The code page: counts down to when a new code may be asked for (from `resend_in`), then
+// shows the button that asks for it.
 import { t } from "./i18n.js";
 
-const form = document.querySelector(".resend");
-const button = form?.querySelector("button");
-const countdown = form?.querySelector(".resend__countdown");
-let left = Number(form?.dataset.resendIn || 0);
-const endsAt = Date.now() + left * 1000;
+const box = document.querySelector(".resend");
+const countdown = box?.querySelector(".resend__countdown");
+const template = box?.querySelector("template");
+const endsAt = Date.now() + Number(box?.dataset.resendIn || 0) * 1000;
 
 function tick() {
-  left = Math.max(0, Math.ceil((endsAt - Date.now()) / 1000));
+  const left = Math.max(0, Math.ceil((endsAt - Date.now()) / 1000));
   if (left > 0) {
-    button.disabled = true;
-    countdown.hidden = false;
     countdown.textContent = t("resend_in", { seconds: left });
     setTimeout(tick, 250);
-  } else {
-    button.disabled = false;
-    countdown.hidden = true;
+    return;
   }
+  countdown.remove();
+  box.append(template.content.cloneNode(true));
+  template.remove();
 }
 
-if (form) tick();
+if (countdown && template) tick();
 
 // Keep only digits in the code field (people paste "123 456" or "123-456").
 const code = document.querySelector('input[name="code"]');

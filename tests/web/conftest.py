@@ -25,9 +25,9 @@ def chromium_available() -> bool:
     return os.path.exists(CHROMIUM) or shutil.which("chromium") is not None
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def chromium():
-    """One browser per module; every test opens its own contexts (one per person)."""
+    """One browser for the run; every test opens its own contexts (one per person)."""
     require(chromium_available(), f"Chromium ({CHROMIUM})")
     from playwright.sync_api import sync_playwright
 
@@ -38,8 +38,8 @@ def chromium():
         browser.close()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def servers(chromium):
-    """A fresh Tether (one daphne process) for the module, bursts allowed."""
+    """A fresh Tether (one daphne process) for the browser tests, bursts allowed."""
     with tether_servers(1, env={"TETHER_THROTTLE": "off"}) as started:
         yield started

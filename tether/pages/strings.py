@@ -50,4 +50,4 @@ def js_strings() -> dict[str, str]:
 
 
 def countdown_strings() -> dict[str, str]:
-    return {"resend_in": _("in {seconds} s")}
+    return {"resend_in": _("You can ask for a new code in {seconds} s.")}
