@@ -97,6 +97,40 @@ def test_html_is_shown_as_text_and_links_are_safe(alice, boris):
     expect(link).to_have_attribute("target", "_blank")
 
 
+def test_presence_goes_offline_with_last_seen_when_the_peer_leaves(alice, boris):
+    alice.open_chat_with(boris)
+    header = alice.page.locator(".conv-header")
+    expect(header).to_have_attribute("data-presence", "online")
+    expect(header).to_contain_text("online")
+    boris.page.goto("about:blank")
+    expect(header).to_have_attribute("data-presence", "offline", timeout=10_000)
+    expect(header).to_contain_text("last seen today at")
+
+
+def test_the_composer_counts_characters_near_the_limit(alice, boris):
+    alice.open_chat_with(boris)
+    page = alice.page
+    counter = page.locator(".composer__counter")
+    send = page.get_by_role("button", name="Send")
+    page.fill("[name=content]", "hello")
+    expect(counter).to_be_hidden()
+    expect(send).to_be_enabled()
+    page.fill("[name=content]", "я" * 4000)
+    expect(counter).to_have_text("4000 / 4096")
+    page.fill("[name=content]", "😀" * 4097)  # counted in characters, not UTF-16 units
+    expect(counter).to_have_text("4097 / 4096")
+    expect(send).to_be_disabled()
+    expect(page.locator("[name=content]")).to_have_attribute("aria-invalid", "true")
+    page.press("[name=content]", "Enter")
+    expect(page.locator("[data-status]")).to_have_count(0)
+    page.fill("[name=content]", "   ")
+    expect(send).to_be_disabled()
+    page.fill("[name=content]", "😀" * 4096)
+    page.press("[name=content]", "Enter")
+    expect(page.locator("[data-status]")).to_have_attribute("data-status", "sent")
+    expect(counter).to_be_hidden()
+
+
 def test_a_reload_keeps_the_history_and_edits_and_deletes_show_live(alice, boris):
     chat_id = alice.open_chat_with(boris)
     for text in ("first", "second", "third"):
