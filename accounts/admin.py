@@ -6,6 +6,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db import models
 
 from accounts.models import AuthSession, User, VerificationCode
+from tether.admin_utils import ReadOnlyAdminMixin
 
 
 class AuthSessionInline(admin.TabularInline):
@@ -42,7 +43,7 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(VerificationCode)
-class VerificationCodeAdmin(admin.ModelAdmin):
+class VerificationCodeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["phone", "purpose", "created_at", "expires_at", "attempts", "used_at"]
     list_filter = ["purpose"]
     search_fields = ["phone"]
@@ -52,9 +53,3 @@ class VerificationCodeAdmin(admin.ModelAdmin):
         "expires_at", "attempts", "used_at", "replaced_at",
     ]  # fmt: skip
     readonly_fields = fields
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False

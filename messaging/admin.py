@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from messaging.models import Message
-from tether.admin_filters import TextInputFilter
+from tether.admin_utils import ReadOnlyAdminMixin, TextInputFilter
 
 
 class ChatFilter(TextInputFilter):
@@ -58,7 +58,7 @@ def _is_uuid(value: str) -> bool:
 
 
 @admin.register(Message)
-class MessageAdmin(admin.ModelAdmin):
+class MessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["seq", "short_content", "sender", "chat_link", "created_at", "is_deleted"]
     list_filter = [DeletedFilter, ChatFilter, SenderFilter]
     search_fields = ["content"]
@@ -75,15 +75,6 @@ class MessageAdmin(admin.ModelAdmin):
         actions = super().get_actions(request)
         actions.pop("delete_selected", None)  # never a hard delete from the list
         return actions
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     @admin.display(description="Content")
     def short_content(self, message: Message) -> str:

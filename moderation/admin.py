@@ -19,6 +19,7 @@ from moderation.services import (
     moderation_delete_message,
     moderation_dismiss,
 )
+from tether.admin_utils import ReadOnlyAdminMixin
 
 CONTEXT_MESSAGES = 3
 
@@ -61,7 +62,7 @@ def dismiss_reports(modeladmin, request, queryset, reason):
 
 
 @admin.register(Report)
-class ReportAdmin(ModerateMixin, admin.ModelAdmin):
+class ReportAdmin(ModerateMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "status", "reason", "reporter", "target_user", "about"]
     list_filter = ["status", "reason"]
     search_fields = ["reporter__username", "target_user__username", "target_message__content"]
@@ -72,15 +73,6 @@ class ReportAdmin(ModerateMixin, admin.ModelAdmin):
         "resolved_at", "resolved_by", "history",
     ]  # fmt: skip
     readonly_fields = fields
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     def changelist_view(self, request, extra_context=None):
         # The queue opens on what needs a decision.
@@ -142,7 +134,7 @@ class ReportAdmin(ModerateMixin, admin.ModelAdmin):
 
 
 @admin.register(ModerationAction)
-class ModerationActionAdmin(admin.ModelAdmin):
+class ModerationActionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "moderator", "kind", "target_user", "reason"]
     list_filter = ["kind"]
     search_fields = ["moderator__username", "target_user__username", "reason"]
@@ -152,15 +144,6 @@ class ModerationActionAdmin(admin.ModelAdmin):
         "created_at", "moderator", "kind", "target_user", "target_message", "report", "reason",
     ]  # fmt: skip
     fields = readonly_fields
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @with_reason(description="Deactivate the selected users (ends their sessions and sockets)")

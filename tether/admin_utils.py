@@ -1,4 +1,4 @@
-"""A text-box list filter: moderators filter by chat or sender without a list of thousands."""
+"""Admin building blocks shared by the apps."""
 
 from django.contrib import admin
 
@@ -18,3 +18,16 @@ class TextInputFilter(admin.SimpleListFilter):
             if name != self.parameter_name
         ]
         return ()
+
+
+class ReadOnlyAdminMixin:
+    """Records that are written only through services: the admin shows, never edits."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
