@@ -25,6 +25,12 @@ CLOSE_TRY_AGAIN_LATER = 1013
 JOIN_TIMEOUT = 2.0
 
 
+def in_thread(function):
+    """Run database work in the worker pool, not in the one thread that Channels shares by
+    default among all the process's sockets: sends from different sockets overlap."""
+    return database_sync_to_async(function, thread_sensitive=False)
+
+
 class ChatConsumer(AsyncJsonWebsocketConsumer):
     async def __call__(self, scope, receive, send) -> None:
         """Channels opens the connection's own channel before the handshake; when the layer
@@ -102,7 +108,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
 
     async def on_send(self, frame: dict) -> None:
         data = _valid(MessageSendSerializer, frame)
-        result = await database_sync_to_async(message_send)(sender=await self._user(), **data)
+        result = await in_thread(message_send)(sender=await self._user(), **data)
         await self.send_json(
             {"type": "message.ack", "client_id": data.get("client_id"), "message": result.data}
         )
@@ -110,7 +116,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
     async def on_read(self, frame: dict) -> None:
         chat_id = _valid_chat_id(frame)
         up_to_seq = _valid(ReadSerializer, frame)["up_to_seq"]
-        await database_sync_to_async(chat_mark_read)(
+        await in_thread(chat_mark_read)(
             user=await self._user(), chat_id=chat_id, up_to_seq=up_to_seq
         )
 
@@ -148,7 +154,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         for the connection's life; a block made or lifted clears the memory."""
         recipients = self.typing_recipients.get(chat_id)
         if recipients is None:
-            recipients = await database_sync_to_async(chat_typing_recipients)(
+            recipients = await in_thread(chat_typing_recipients)(
                 chat_id=chat_id, user_id=self.user_id
             )
             self.typing_recipients[chat_id] = recipients
