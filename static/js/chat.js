@@ -146,25 +146,31 @@ async function catchUp() {
   updateTitle();
 }
 
-let lostSince = null;
-let connectionTimer = null;
+let bannerTimer = null;
 
 function showConnection(state) {
-  clearTimeout(connectionTimer);
   if (state === "ready") {
-    lostSince = null;
+    clearTimeout(bannerTimer);
+    bannerTimer = null;
     connection.hidden = true;
     app.dataset.connection = "online";
     return;
   }
   if (state === "lost") conversation.onLost();
-  lostSince ??= Date.now();
   app.dataset.connection = "offline";
-  // Brief blips are not worth a banner.
-  connectionTimer = setTimeout(() => {
+  const say = () => {
     connection.textContent = navigator.onLine ? t("reconnecting") : t("offline_banner");
-    connection.hidden = false;
-  }, 1500);
+  };
+  if (!connection.hidden) say();
+  else if (!bannerTimer) {
+    // A brief blip is not worth a banner.
+    bannerTimer = setTimeout(() => {
+      bannerTimer = null;
+      if (app.dataset.connection !== "offline") return;
+      say();
+      connection.hidden = false;
+    }, 1500);
+  }
 }
 
 async function checkSignedIn() {

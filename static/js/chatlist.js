@@ -184,6 +184,12 @@ export class ChatList {
     link.classList.toggle("has-unread", unread > 0);
   }
 
+  /** Redraw every row (times like "14:05" become "Tue" as days pass). */
+  refresh() {
+    for (const item of this.items.values()) delete item.firstChild.dataset.key;
+    this.render();
+  }
+
   showTyping(chatId, on) {
     const chat = this.chats.get(chatId);
     if (!chat || Boolean(chat.typing) === on) return;

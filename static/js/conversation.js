@@ -62,7 +62,13 @@ export class Conversation {
       this.view.scrollToBottom();
       this.jump.hidden = true;
     });
-    document.addEventListener("visibilitychange", () => this.markRead());
+    document.addEventListener("visibilitychange", () => {
+      if (document.visibilityState !== "visible") return;
+      this.view.relabel();
+      this.list.refresh();
+      this.renderHeader();
+      this.markRead();
+    });
     window.addEventListener("focus", () => this.markRead());
     document.addEventListener("click", (event) => {
       if (!event.target.closest?.(".msg__menu, .msg__actions")) this.closeMenu();

@@ -189,6 +189,13 @@ export class MessageView {
     if (record.el.previousSibling !== record.sep) record.el.before(record.sep);
   }
 
+  /** Day labels say "Today" and "Yesterday": redraw them when the page comes back. */
+  relabel() {
+    for (const record of this.state?.records || []) {
+      if (record.sep) record.sep.firstChild.textContent = formatDay(record.date);
+    }
+  }
+
   updateLoader() {
     const state = this.state;
     this.loader.hidden = !state || !state.loaded || !state.hasMore;

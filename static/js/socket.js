@@ -3,7 +3,7 @@
 
 const PING_EVERY_MS = 15000;
 const PONG_WITHIN_MS = 6000;
-const MAX_DELAY_MS = 4000;
+const MAX_DELAY_MS = 3000; // with jitter, under 4 s: back well within 10 s of the network
 
 export class LiveSocket {
   constructor({ onFrame, onReady, onState, onSignedOut }) {

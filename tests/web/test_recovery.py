@@ -38,6 +38,7 @@ def test_a_server_restart_mid_chat_loses_nothing(pair, servers):
     server.kill()
     for person in (alice, boris):
         expect(person.page.locator("#app")).to_have_attribute("data-connection", "offline")
+        expect(person.page.locator("#connection")).to_be_visible()
 
     # Sent while the server is down: shown at once, then failed with a retry button.
     alice.send("sent while down")
@@ -53,6 +54,7 @@ def test_a_server_restart_mid_chat_loses_nothing(pair, servers):
     # Both pages reconnect and resend with the same client_id: each message arrives once.
     for person in (alice, boris):
         person.wait_connected()
+        expect(person.page.locator("#connection")).to_be_hidden()
     expect(alice.message("sent while down")).to_have_attribute("data-status", "read")
     expect(boris.message("пока сервер лежит")).to_have_attribute("data-status", "read")
     for person in (alice, boris):
