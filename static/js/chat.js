@@ -128,14 +128,17 @@ function handle(frame) {
   updateTitle();
 }
 
+let chatsRetry = null;
+
 async function loadChats() {
+  clearTimeout(chatsRetry);
   try {
     const { data } = await api("GET", "/api/chats");
     list.setAll(data);
     conversation.renderHeader();
     updateTitle();
   } catch {
-    // Tried again on the next reconnect.
+    chatsRetry = setTimeout(loadChats, 3000);
   }
 }
 

@@ -117,8 +117,17 @@ export class Conversation {
         const { data } = await api("GET", `/api/chats/${chatId}`);
         state.chat = this.list.upsert(data);
       } catch (error) {
-        if (this.state === state && error.status === 404) this.showMissing();
-        else if (this.state === state) this.say(error.code);
+        if (this.state !== state) return;
+        if (error.status === 404) this.showMissing();
+        else {
+          // Try again shortly (the server may be restarting); the socket's return also does.
+          setTimeout(() => {
+            if (this.state === state) {
+              this.state = null;
+              this.open(chatId);
+            }
+          }, 3000);
+        }
         return;
       }
       if (this.state !== state) return;
@@ -168,12 +177,22 @@ export class Conversation {
 
   // --- history ---------------------------------------------------------------------------
 
-  async loadLatest(state) {
+  loadLatest(state) {
+    state.loading ??= this.fetchLatest(state).finally(() => {
+      state.loading = null;
+    });
+    return state.loading;
+  }
+
+  async fetchLatest(state) {
     let page;
+    state.arrivedWhileLoading = false;
     try {
       page = await api("GET", `/api/chats/${state.chat.id}/messages?limit=${PAGE_SIZE}`);
     } catch (error) {
-      if (this.state === state) this.say(error.code);
+      if (this.state !== state) return;
+      if (error.status === 404) this.showMissing();
+      else setTimeout(() => this.state === state && this.loadLatest(state), 3000);
       return;
     }
     const wasAtBottom = this.state !== state || this.view.nearBottom();
@@ -186,6 +205,8 @@ export class Conversation {
       if (wasAtBottom) this.view.scrollToBottom();
       this.markRead();
     }
+    // Something arrived while the page was on its way: it may be newer than the page.
+    if (state.arrivedWhileLoading) this.sync(state);
   }
 
   loadOlder() {
@@ -267,7 +288,11 @@ export class Conversation {
   receive(message, kind) {
     if (kind === "new" && message.sender_id !== this.me.id) this.stopTyping(message.chat_id);
     const state = this.states.get(message.chat_id);
-    if (!state || !state.loaded) return;
+    if (!state) return;
+    if (!state.loaded) {
+      state.arrivedWhileLoading = true;
+      return;
+    }
     const known = state.find(message);
     if (!known) {
       if (kind === "updated" || kind === "deleted") return;

@@ -22,6 +22,8 @@ export class ChatState {
     this.byId = new Map();
     this.byClient = new Map();
     this.loaded = false;
+    this.loading = null;
+    this.arrivedWhileLoading = false;
     this.hasMore = false;
     this.olderLoading = null;
     this.syncing = null;
