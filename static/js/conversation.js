@@ -36,6 +36,7 @@ export class Conversation {
     this.presenceText = root.querySelector(".conv-header__presence");
     this.typingNode = root.querySelector("[data-typing]");
     this.notice = root.querySelector(".conv-notice");
+    this.empty = root.querySelector(".conv-empty");
     this.jump = root.querySelector(".jump");
     const messageList = root.querySelector(".messages");
     const loader = messageList.querySelector(".messages__loader");
@@ -106,6 +107,7 @@ export class Conversation {
     this.missing.hidden = true;
     this.pane.hidden = false;
     this.view.mount(state);
+    this.showEmpty();
     this.composer.value = state.draft;
     this.composer.setEnabled(state.loaded);
     this.renderHeader();
@@ -135,6 +137,11 @@ export class Conversation {
     }
     if (state.loaded) await this.sync(state);
     else await this.loadLatest(state);
+  }
+
+  showEmpty() {
+    const state = this.state;
+    this.empty.hidden = !state?.loaded || state.records.length > 0;
   }
 
   leave() {
@@ -201,6 +208,7 @@ export class Conversation {
     state.loaded = true;
     if (this.state === state) {
       this.view.updateLoader();
+      this.showEmpty();
       this.composer.setEnabled(true);
       if (wasAtBottom) this.view.scrollToBottom();
       this.markRead();
@@ -312,8 +320,10 @@ export class Conversation {
     const { record, created } = state.upsert(message);
     clearTimeout(record.timer);
     record.status = null;
-    if (created) this.view.insert(state, record);
-    else {
+    if (created) {
+      this.view.insert(state, record);
+      if (open) this.empty.hidden = true;
+    } else {
       this.view.reorder(state, record);
       this.view.render(record, state);
     }
@@ -382,6 +392,7 @@ export class Conversation {
     if (!state?.loaded) return;
     const record = state.pending({ clientId: newClientId(), content: text });
     this.view.insert(state, record);
+    this.empty.hidden = true;
     this.view.scrollToBottom();
     this.transmit(state, record);
   }
