@@ -43,12 +43,14 @@ def hit(bucket: str, limit: int, window: int) -> float | None:
         pipe = client.pipeline(transaction=True)
         pipe.set(key, 0, ex=window, nx=True)
         pipe.incr(key)
-        pipe.ttl(key)
-        _, count, ttl = pipe.execute()
+        pipe.pttl(key)
+        _, count, pttl = pipe.execute()
     except redis.RedisError:
         logger.warning("Rate-limit store unreachable; letting %s through", bucket.split(":")[0])
         return None
-    return float(max(ttl, 1)) if count > limit else None
+    # Milliseconds, which callers round up: TTL rounds to the nearest second, so a client
+    # told to wait that long could come back before the window ends and be refused again.
+    return max(pttl / 1000, 1.0) if count > limit else None
 
 
 def reset_local_state() -> None:

@@ -77,3 +77,16 @@ def test_with_redis_unreachable_the_limits_fail_open_and_say_so(api, redis_down,
 def test_with_redis_unreachable_the_per_phone_rules_still_hold(api, redis_down):
     envelope_data(register(api, phone(1)), 201)
     envelope_error(register(api, phone(1)), 429, "throttled")
+
+
+def test_the_wait_is_never_shorter_than_what_is_left_of_the_window(redis_server):
+    import math
+    import time
+
+    from tether import throttling
+
+    assert throttling.hit("wait-test:shared", 1, 10) is None
+    time.sleep(0.6)  # 9.4 s left: Redis TTL would round that down to 9
+    wait = throttling.hit("wait-test:shared", 1, 10)
+    left = redis_server.pttl("tether:rate:wait-test:shared") / 1000
+    assert math.ceil(wait) >= left > 9
