@@ -13,8 +13,8 @@ from rest_framework.exceptions import APIException, ValidationError
 
 from messaging import events, presence
 from messaging.selectors import chat_typing_recipients
-from messaging.serializers import MessageSendSerializer, ReadSerializer
-from messaging.services import chat_mark_read, message_send
+from messaging.serializers import ReadSerializer
+from messaging.services import chat_mark_read, message_send_from_input
 from tether.api.errors import envelope_exception_handler
 from tether.api.fields import StrictUUIDField
 
@@ -107,10 +107,9 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             await self.send_error("server_error", "Something went wrong on our side.", client_id)
 
     async def on_send(self, frame: dict) -> None:
-        data = _valid(MessageSendSerializer, frame)
-        result = await in_thread(message_send)(sender=await self._user(), **data)
+        result = await in_thread(message_send_from_input)(sender=await self._user(), data=frame)
         await self.send_json(
-            {"type": "message.ack", "client_id": data.get("client_id"), "message": result.data}
+            {"type": "message.ack", "client_id": result.message.client_id, "message": result.data}
         )
 
     async def on_read(self, frame: dict) -> None:

@@ -133,6 +133,17 @@ class MessageSendSerializer(serializers.Serializer):
     client_id = StrictCharField(required=False, allow_null=True, min_length=1, max_length=64)
 
 
+def client_id_of(data) -> str | None:
+    """The ``client_id`` of a raw send request if it is a valid one, else None (read before
+    the rest of the request is validated)."""
+    if not isinstance(data, dict):
+        return None
+    try:
+        return MessageSendSerializer().fields["client_id"].run_validation(data.get("client_id"))
+    except serializers.ValidationError:
+        return None
+
+
 class MessageEditSerializer(serializers.Serializer):
     content = ContentField()
 

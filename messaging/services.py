@@ -10,14 +10,14 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
-from rest_framework.exceptions import NotFound, PermissionDenied, Throttled
+from rest_framework.exceptions import NotFound, PermissionDenied, Throttled, ValidationError
 
 from accounts.selectors import block_exists_with
 from chats.models import Chat, ChatMember
 from chats.selectors import chat_member_ids
 from messaging import events
 from messaging.models import Message
-from messaging.serializers import message_data
+from messaging.serializers import MessageSendSerializer, client_id_of, message_data
 from tether import throttling
 from tether.api.exceptions import Blocked
 
@@ -70,15 +70,37 @@ def _existing(sender, client_id: str | None) -> Message | None:
     return Message.objects.filter(sender=sender, client_id=client_id).first()
 
 
+def _repeated(sender, client_id: str | None) -> SendResult | None:
+    existing = _existing(sender, client_id)
+    if existing is None:
+        return None
+    return SendResult(existing, False, message_data(existing, _read_seqs(existing.chat_id)))
+
+
+def message_send_from_input(*, sender, data) -> SendResult:
+    """Validate a send request (an API body or a socket frame) and send it.
+
+    A ``client_id`` the sender already used answers the original message even when the rest
+    of the input is invalid: the contract checks it before any rule but authentication.
+    """
+    serializer = MessageSendSerializer(data=data)
+    if not serializer.is_valid():
+        repeated = _repeated(sender, client_id_of(data))
+        if repeated is not None:
+            return repeated
+        raise ValidationError(serializer.errors)
+    return message_send(sender=sender, **serializer.validated_data)
+
+
 def message_send(*, sender, chat_id, content: str, client_id: str | None = None) -> SendResult:
     """Store a message in ``chat_id`` from ``sender`` and publish ``message.new``.
 
     A ``client_id`` already used by this sender (any chat, any content) returns the original
     message with ``created=False``: nothing new is stored or sent.
     """
-    existing = _existing(sender, client_id)
-    if existing is not None:
-        return SendResult(existing, False, message_data(existing, _read_seqs(existing.chat_id)))
+    repeated = _repeated(sender, client_id)
+    if repeated is not None:
+        return repeated
     members = list(
         ChatMember.objects.filter(chat_id=chat_id)
         .annotate(blocked=block_exists_with(sender.pk))
@@ -106,10 +128,10 @@ def message_send(*, sender, chat_id, content: str, client_id: str | None = None)
             events.message_new(data, list(reads))
     except IntegrityError:
         # The same client_id raced in from another request: that one won.
-        existing = _existing(sender, client_id)
-        if existing is None:
+        repeated = _repeated(sender, client_id)
+        if repeated is None:
             raise
-        return SendResult(existing, False, message_data(existing, _read_seqs(existing.chat_id)))
+        return repeated
     return SendResult(message, True, data)
 
 

@@ -7,7 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from messaging.serializers import MessageEditSerializer, MessageSendSerializer, MessageSerializer
-from messaging.services import message_delete, message_edit, message_send
+from messaging.services import message_delete, message_edit, message_send_from_input
 from tether.api.schema import errors
 
 
@@ -22,9 +22,7 @@ class MessageSendView(APIView):
         summary="Send a message (200 and the original for a repeated client_id)",
     )
     def post(self, request: Request) -> Response:
-        serializer = MessageSendSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        result = message_send(sender=request.user, **serializer.validated_data)
+        result = message_send_from_input(sender=request.user, data=request.data)
         return Response(
             result.data, status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
         )

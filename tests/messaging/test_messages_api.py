@@ -85,6 +85,18 @@ def test_a_repeated_client_id_returns_the_original_and_stores_nothing(as_alice, 
     assert Message.objects.count() == 1
 
 
+@pytest.mark.parametrize(
+    "retry",
+    [{"content": ""}, {"content": 5}, {"chat_id": "not-a-uuid"}, {"chat_id": None}],
+)
+def test_a_repeated_client_id_wins_over_invalid_input(as_alice, chat, send, retry):
+    """The contract checks a repeated client_id before any rule but authentication."""
+    first = envelope_data(send(as_alice, chat, "once", client_id="same"), 201)
+    body = {"chat_id": str(chat.pk), "content": "x", "client_id": "same", **retry}
+    assert envelope_data(as_alice.post("/api/messages", body, format="json"), 200) == first
+    assert Message.objects.count() == 1
+
+
 def test_a_client_id_is_per_sender(as_alice, as_bob, chat, send):
     envelope_data(send(as_alice, chat, "a", client_id="shared"), 201)
     envelope_data(send(as_bob, chat, "b", client_id="shared"), 201)

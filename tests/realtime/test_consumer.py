@@ -66,6 +66,10 @@ async def test_message_send_is_acked_and_fanned_out_to_both_members(pair):
     )
     again = await receive_type(alice, "message.ack")
     assert again["message"] == ack["message"]
+    # Even with input that would be refused: the repeated client_id is checked first.
+    await alice.send_json_to({"type": "message.send", "content": "", "client_id": "ws-1"})
+    again = await receive_type(alice, "message.ack")
+    assert again == {"type": "message.ack", "client_id": "ws-1", "message": ack["message"]}
     assert await nothing_of_type(bob, "message.new")
     await alice.disconnect()
     await bob.disconnect()
