@@ -92,7 +92,9 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         if not isinstance(frame, dict):
             await self.send_error("validation_error", "Frames are JSON objects.")
             return
-        client_id = frame.get("client_id") if isinstance(frame.get("client_id"), str) else None
+        # Echoed whatever its type: a client that sent a malformed one still learns which
+        # frame the error answers.
+        client_id = frame.get("client_id")
         handler = self.HANDLERS.get(frame.get("type"))
         if handler is None:
             await self.send_error("validation_error", "Unknown frame type.", client_id)

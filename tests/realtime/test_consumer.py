@@ -148,7 +148,19 @@ async def test_bad_frames_get_an_error_frame_and_the_socket_stays_open(pair, raw
     assert error["code"] == code and error["error"]
     if '"client_id": "c9"' in raw:
         assert error["client_id"] == "c9"
+    else:
+        assert "client_id" not in error
     await ready(ws)  # still open and answering
+    await ws.disconnect()
+
+
+async def test_an_error_frame_echoes_a_client_id_of_any_type(pair):
+    _, ws = await connect(pair["alice_token"])
+    await ready(ws)
+    frame = {"type": "message.send", "chat_id": str(pair["chat"].pk), "content": "x"}
+    await ws.send_json_to({**frame, "client_id": 42})
+    error = await receive_type(ws, "error")
+    assert error["code"] == "validation_error" and error["client_id"] == 42
     await ws.disconnect()
 
 
