@@ -27,6 +27,12 @@ from tether.api.schema import errors
 
 
 class MeView(APIView):
+    @property
+    def throttle_scope(self) -> str | None:
+        # Confirming a deletion spends a code: it is a verification attempt like any other.
+        request = getattr(self, "request", None)
+        return "code_verify" if request is not None and request.method == "DELETE" else None
+
     @extend_schema(responses={200: MeSerializer, **errors(401)}, summary="My profile")
     def get(self, request: Request) -> Response:
         return Response(MeSerializer(request.user).data)

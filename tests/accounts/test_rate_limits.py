@@ -48,6 +48,19 @@ def test_the_121st_verification_attempt_from_one_ip_in_a_minute_is_throttled(api
     envelope_error(verify(api, phone(501), ip="10.1.2.3"), 400, "invalid_code")
 
 
+def test_confirming_a_deletion_counts_as_a_verification_attempt(api, client_for, user):
+    as_user = client_for(user)
+    for n in range(119):
+        envelope_error(verify(api, phone(n)), 400, "invalid_code")
+    envelope_error(as_user.delete("/api/users/me", {"code": "123456"}, format="json"), 400,
+                   "invalid_code")  # fmt: skip
+    envelope_error(verify(api, phone(500)), 429, "throttled")
+    response = as_user.delete("/api/users/me", {"code": "123456"}, format="json")
+    envelope_error(response, 429, "throttled")
+    assert 1 <= int(response["Retry-After"]) <= 60
+    envelope_data(as_user.get("/api/users/me"))  # reading one's profile is no attempt
+
+
 def test_throttle_off_lifts_the_per_ip_limits(api, settings):
     settings.TETHER_THROTTLE = False
     for n in range(70):
