@@ -29,6 +29,10 @@ class Person:
         self.page: Page = self.context.new_page()
         self.errors: list[str] = []
         self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+        self.page.on(
+            "console",
+            lambda message: message.type == "error" and self.errors.append(message.text),
+        )
 
     def register(self) -> "Person":
         page = self.page

@@ -211,3 +211,10 @@ def test_an_unknown_chat_id_still_gets_the_shell(browser):
     page = browser.get("/chats/00000000-0000-0000-0000-000000000000/")
     assert page.status_code == 200
     assert b'data-open-chat="00000000-0000-0000-0000-000000000000"' in page.content
+
+
+def test_pages_allow_scripts_only_from_our_own_files(browser):
+    sign_up(browser)
+    for path in ("/login/", "/chats/", "/profile/"):
+        policy = browser.get(path)["Content-Security-Policy"]
+        assert "script-src 'self'" in policy and "unsafe-inline" not in policy.split("style")[0]
