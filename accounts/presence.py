@@ -2,6 +2,8 @@
 
 from collections.abc import Iterable
 
+from accounts.selectors import blocked_between
+
 _readers = []
 
 
@@ -10,9 +12,16 @@ def register_reader(reader) -> None:
     _readers[:] = [reader]
 
 
-def online_ids(user_ids: Iterable) -> set:
-    """The subset of ``user_ids`` with at least one live connection, in one round trip."""
+def online_ids(user_ids: Iterable, viewer_id=None) -> set:
+    """The subset of ``user_ids`` with at least one live connection, in one round trip.
+
+    Seen by ``viewer_id``, users with a block between them and the viewer are never online:
+    neither side of a block gets the other's presence.
+    """
     ids = list(user_ids)
     if not ids or not _readers:
         return set()
-    return _readers[0](ids)
+    online = _readers[0](ids)
+    if viewer_id is not None and online:
+        online -= blocked_between(viewer_id, online)
+    return online

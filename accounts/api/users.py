@@ -66,7 +66,8 @@ class UserDetailView(APIView):
         # Deleted accounts stay visible, anonymised; deactivated ones are gone.
         visible = User.objects.filter(Q(is_active=True) | Q(deleted_at__isnull=False))
         user = get_object_or_404(visible, pk=user_id)
-        return Response(UserSerializer(user).data)
+        context = {"online_ids": presence.online_ids([user.pk], viewer_id=request.user.pk)}
+        return Response(UserSerializer(user, context=context).data)
 
 
 class UserSearchView(APIView):
@@ -82,7 +83,8 @@ class UserSearchView(APIView):
         query = UserSearchQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         users = list(user_search(viewer=request.user, **query.validated_data))
-        context = {"online_ids": presence.online_ids(u.pk for u in users)}
+        online = presence.online_ids((u.pk for u in users), viewer_id=request.user.pk)
+        context = {"online_ids": online}
         return Response(UserSerializer(users, many=True, context=context).data)
 
 

@@ -27,7 +27,7 @@ from tether.api.schema import errors
 
 def _chat_context(viewer, chats) -> dict:
     user_ids = {m.user_id for chat in chats for m in chat.memberships.all()}
-    return {"viewer": viewer, "online_ids": presence.online_ids(user_ids)}
+    return {"viewer": viewer, "online_ids": presence.online_ids(user_ids, viewer_id=viewer.pk)}
 
 
 def chat_response(viewer, chat_id, status_code=status.HTTP_200_OK) -> Response:

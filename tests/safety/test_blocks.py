@@ -48,6 +48,23 @@ class TestBlockingOverHttp:
         user_block(user=bob, target=alice)
         assert envelope_data(send(as_alice, chat, "hi", client_id="k1"), 200) == first
 
+    @pytest.mark.parametrize("blocker", ["alice", "bob"])
+    def test_either_side_of_a_block_sees_the_other_offline(
+        self, monkeypatch, blocker, as_alice, alice, bob, chat
+    ):
+        from accounts import presence
+
+        monkeypatch.setattr(presence, "_readers", [lambda ids: set(ids)])  # everyone online
+        assert envelope_data(as_alice.get(f"/api/users/{bob.pk}"))["online"] is True
+        who = {"alice": alice, "bob": bob}
+        user_block(user=who[blocker], target=bob if blocker == "alice" else alice)
+        assert envelope_data(as_alice.get(f"/api/users/{bob.pk}"))["online"] is False
+        peer = envelope_data(as_alice.get(f"/api/chats/{chat.pk}"))["peer"]
+        assert peer["id"] == str(bob.pk) and peer["online"] is False
+        assert envelope_data(as_alice.get("/api/chats"))[0]["peer"]["online"] is False
+        found = envelope_data(as_alice.get(f"/api/users?q={bob.username}"))
+        assert [u["online"] for u in found] == [False]
+
     def test_unblocking_allows_sending_again(self, as_alice, as_bob, alice, bob, chat, send):
         as_bob.post(f"/api/users/{alice.pk}/block")
         envelope_error(send(as_alice, chat), 403, "blocked")
