@@ -33,6 +33,14 @@ def test_unknown_api_routes_are_a_json_404(api, method, path):
     assert set(body) == {"success", "error", "code"}
 
 
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_unsafe_methods_on_unknown_routes_are_a_404_not_a_csrf_403(method):
+    # Real clients get CSRF checks; the test client skips them unless told not to.
+    client = APIClient(enforce_csrf_checks=True)
+    for path in ("/api/nope", "/api/auth/sessions/not-a-uuid", "/api/messages/1/report"):
+        envelope_error(getattr(client, method)(path), 404, "not_found")
+
+
 def test_malformed_json_is_a_validation_error(api):
     response = api.post("/api/auth/register", '{"phone": "+7916', content_type="application/json")
     assert_json(response)
