@@ -86,7 +86,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             return
         try:
             frame = json.loads(text_data if text_data is not None else bytes_data)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, RecursionError):  # RecursionError: nested too deep
             await self.send_error("validation_error", "Frames are JSON objects.")
             return
         if not isinstance(frame, dict):

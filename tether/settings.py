@@ -166,7 +166,7 @@ REST_FRAMEWORK = {
         "accounts.authentication.CsrfSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["tether.api.parsers.JSONParser"],
     "DEFAULT_RENDERER_CLASSES": [
         "tether.api.renderers.EnvelopeJSONRenderer",
         "tether.api.renderers.EnvelopeBrowsableAPIRenderer",

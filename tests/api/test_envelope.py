@@ -41,6 +41,12 @@ def test_unsafe_methods_on_unknown_routes_are_a_404_not_a_csrf_403(method):
         envelope_error(getattr(client, method)(path), 404, "not_found")
 
 
+@pytest.mark.parametrize("body", ["[" * 100_000, '{"a":' * 50_000], ids=["list", "object"])
+def test_json_nested_too_deep_is_a_validation_error(client_for, user, body):
+    response = client_for(user).post("/api/messages", body, content_type="application/json")
+    envelope_error(response, 400, "validation_error")
+
+
 def test_malformed_json_is_a_validation_error(api):
     response = api.post("/api/auth/register", '{"phone": "+7916', content_type="application/json")
     assert_json(response)

@@ -130,6 +130,7 @@ async def test_read_frames_send_chat_read_to_both(pair):
     ("raw", "code"),
     [
         ("not json", "validation_error"),
+        pytest.param("[" * 100_000, "validation_error", id="nested-too-deep"),
         ("[1, 2]", "validation_error"),
         ('{"type": "dance"}', "validation_error"),
         ('{"type": "message.send", "content": "no chat", "client_id": "c9"}', "validation_error"),
