@@ -29,6 +29,10 @@ lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+# Live delivery benchmark on two daphne processes; needs DATABASE_URL (PostgreSQL) and REDIS_URL.
+bench: venv
+	$(PY) bench/delivery.py $(BENCH_ARGS)
+
 format: venv
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
