@@ -1,15 +1,27 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
+from drf_spectacular import renderers as openapi
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from tether.api.routes import api_path
 from tether.api.views import api_not_found
 from tether.health import HealthView
 
+# The schema in JSON unless YAML is asked for (Accept or ?format=yaml): JSON is YAML too, so
+# every client can read the default, whichever parser it holds.
+schema_view = SpectacularAPIView.as_view(
+    renderer_classes=[
+        openapi.OpenApiJsonRenderer,
+        openapi.OpenApiJsonRenderer2,
+        openapi.OpenApiYamlRenderer,
+        openapi.OpenApiYamlRenderer2,
+    ]
+)
+
 api_patterns = [
     *api_path("health", HealthView.as_view(), "health"),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("schema", SpectacularAPIView.as_view()),
+    path("schema/", schema_view, name="schema"),
+    path("schema", schema_view),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("docs", SpectacularSwaggerView.as_view(url_name="schema")),
     path("", include("accounts.urls")),

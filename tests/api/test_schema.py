@@ -26,6 +26,15 @@ def test_schema_and_docs_are_public(api, path):
     assert response.content
 
 
+def test_the_schema_is_json_by_default_and_yaml_on_request(api):
+    default = api.get("/api/schema/", HTTP_ACCEPT="*/*")
+    assert default["Content-Type"].startswith("application/vnd.oai.openapi+json")
+    assert default.json()["openapi"].startswith("3.")
+    yaml = api.get("/api/schema/", {"format": "yaml"})
+    assert yaml["Content-Type"].startswith("application/vnd.oai.openapi")
+    assert yaml.content.startswith(b"openapi: 3.")
+
+
 def test_the_docs_page_points_at_the_schema(api):
     assert b"/api/schema/" in api.get("/api/docs/").content
 
