@@ -26,6 +26,17 @@ export function setSignedOutHandler(handler) {
   onSignedOut = handler;
 }
 
+// Once the page is on its way elsewhere (the "Log out" link, say), a 401 that the navigation
+// itself caused must not send it to /login/ instead. A navigation that never happens (a
+// download, a cancelled one) stops counting after a few seconds.
+let leavingUntil = 0;
+window.addEventListener("beforeunload", () => {
+  leavingUntil = Date.now() + 5000;
+});
+window.addEventListener("pageshow", () => {
+  leavingUntil = 0;
+});
+
 /** `await api("POST", "/api/messages", {...})` → `{data, meta}`; throws ApiError. */
 export async function api(method, path, body, { timeout = 15000 } = {}) {
   const controller = new AbortController();
@@ -57,6 +68,6 @@ export async function api(method, path, body, { timeout = 15000 } = {}) {
     return { data: payload.data, meta: payload.meta || {} };
   }
   const code = payload?.code || (response.status >= 500 ? "server_error" : "error");
-  if (response.status === 401) onSignedOut();
+  if (response.status === 401 && Date.now() > leavingUntil) onSignedOut();
   throw new ApiError(response.status, code, payload?.error, payload?.fields);
 }

@@ -1,6 +1,9 @@
 """The sign-in pages and the page shells, through Django's test client (no browser)."""
 
+import gettext
+import json
 import re
+from pathlib import Path
 
 import pytest
 from django.test import Client, TestCase
@@ -128,14 +131,34 @@ def test_posting_without_the_csrf_token_is_refused(browser):
     assert response.status_code == 403
 
 
-def test_logout_ends_the_sign_in(browser):
+def test_a_plain_visit_of_logout_ends_the_sign_in_and_says_so(browser):
     sign_up(browser)
     session_id = browser.session[WEB_SESSION_KEY]
-    response = csrf_post(browser, "/logout/", {})
+    response = browser.get("/logout/")
     assert response.status_code == 302 and response["Location"] == "/login/"
+    assert "no-cache" in response["Cache-Control"]
     assert AuthSession.objects.get(pk=session_id).revoked_at is not None
+    assert b"You are logged out." in browser.get("/login/").content
     assert browser.get("/chats/").status_code == 302
     assert browser.get("/api/users/me").status_code == 401
+
+
+def test_the_logout_form_posts_with_its_token(browser):
+    sign_up(browser)
+    session_id = browser.session[WEB_SESSION_KEY]
+    page = browser.get("/profile/").content.decode()
+    assert 'action="/logout/"' in page
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    response = browser.post("/logout/", {"csrfmiddlewaretoken": token})
+    assert response.status_code == 302 and response["Location"] == "/login/"
+    assert AuthSession.objects.get(pk=session_id).revoked_at is not None
+    assert browser.get("/api/users/me").status_code == 401
+
+
+def test_logout_without_a_sign_in_goes_to_login(browser):
+    response = browser.get("/logout/")
+    assert response.status_code == 302 and response["Location"] == "/login/"
+    assert browser.get("/logout/", follow=True).status_code == 200
 
 
 def test_a_revoked_sign_in_no_longer_opens_the_pages(browser):
@@ -218,3 +241,16 @@ def test_pages_allow_scripts_only_from_our_own_files(browser):
     for path in ("/login/", "/chats/", "/profile/"):
         policy = browser.get(path)["Content-Security-Policy"]
         assert "script-src 'self'" in policy and "unsafe-inline" not in policy.split("style")[0]
+
+
+def test_every_russian_string_is_translated_and_compiled():
+    """Each msgid of the catalogue is in the committed .mo (fuzzy or empty ones are not)."""
+    folder = Path(__file__).resolve().parents[2] / "locale" / "ru" / "LC_MESSAGES"
+    source = (folder / "django.po").read_text(encoding="utf-8")
+    msgids = {
+        json.loads("".join(re.findall(r'"(?:[^"\\]|\\.)*"', block)))
+        for block in re.findall(r'^msgid ((?:".*"\n)+)msgstr', source, flags=re.M)
+    } - {""}
+    with open(folder / "django.mo", "rb") as compiled:
+        catalogue = gettext.GNUTranslations(compiled)._catalog
+    assert msgids and sorted(msgids - catalogue.keys()) == []

@@ -7,11 +7,13 @@ needs (purpose, name) and when the next code may be asked for.
 import math
 import time
 
+from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from rest_framework.exceptions import APIException, Throttled
 
@@ -184,15 +186,17 @@ def _finish(request: HttpRequest, pending: dict, code: str) -> HttpResponse:
     return redirect(pending.get("next") or "/chats/")
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def logout_page(request: HttpRequest) -> HttpResponse:
-    """GET asks, POST (CSRF-protected) ends this sign-in and the Django session."""
+    """End this sign-in and the Django session, then say so on /login/.
+
+    A plain GET logs out too (a link is how people look for "Log out"); the POST of the
+    profile page's form works the same way.
+    """
     session = live_web_session(request)
-    if request.method == "GET":
-        if session is None and not request.user.is_authenticated:
-            return redirect("/login/")
-        return render(request, "pages/logout.html")
     if session is not None:
         session_revoke(session=session)
     logout(request)
+    messages.info(request, _("You are logged out."))
     return redirect("/login/")
