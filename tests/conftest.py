@@ -7,6 +7,7 @@ import os
 import pytest
 from django.conf import settings as django_settings
 from django.core.cache import cache
+from django.db import connections
 from django.test import TestCase
 from rest_framework.test import APIClient
 
@@ -37,6 +38,17 @@ def redis_available() -> bool:
         return bool(client.ping())
     except Exception:
         return False
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _close_pools_at_the_end(django_db_setup, django_db_blocker):
+    """Worker threads (sockets' database work) borrow pooled connections that outlive the
+    tests; close the pools so the test database can be dropped."""
+    yield
+    with django_db_blocker.unblock():
+        for conn in connections.all():
+            if getattr(conn, "pool", None) is not None:
+                conn.close_pool()
 
 
 @pytest.fixture(autouse=True)
