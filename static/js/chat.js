@@ -5,7 +5,7 @@ import { ChatList, peerOf } from "./chatlist.js";
 import { Conversation } from "./conversation.js";
 import { t } from "./i18n.js";
 import { Search } from "./search.js";
-import { LiveSocket } from "./socket.js";
+import { checkSignedIn, LiveSocket } from "./socket.js";
 
 const app = document.getElementById("app");
 const me = JSON.parse(document.getElementById("tether-me").textContent);
@@ -20,7 +20,7 @@ const socket = new LiveSocket({
   onFrame: (frame) => handle(frame),
   onReady: () => catchUp(),
   onState: (state) => showConnection(state),
-  onSignedOut: () => checkSignedIn(),
+  onSignedOut: () => checkSignedIn(socket),
 });
 const conversation = new Conversation(document.getElementById("conversation"), {
   me,
@@ -173,15 +173,6 @@ function showConnection(state) {
       say();
       connection.hidden = false;
     }, 1500);
-  }
-}
-
-async function checkSignedIn() {
-  try {
-    await api("GET", "/api/users/me");
-    socket.scheduleReconnect();
-  } catch (error) {
-    if (error.status !== 401) socket.scheduleReconnect();
   }
 }
 

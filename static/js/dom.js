@@ -101,6 +101,12 @@ const shortDateFormat = new Intl.DateTimeFormat(lang, { day: "numeric", month: "
 const dayFormat = new Intl.DateTimeFormat(lang, { day: "numeric", month: "long" });
 const fullDayFormat = new Intl.DateTimeFormat(lang, { day: "numeric", month: "long", year: "numeric" });
 const fullFormat = new Intl.DateTimeFormat(lang, { dateStyle: "full", timeStyle: "short" });
+const dateTimeFormat = new Intl.DateTimeFormat(lang, {
+  day: "numeric", month: "short", hour: "2-digit", minute: "2-digit",
+});
+const yearDateTimeFormat = new Intl.DateTimeFormat(lang, {
+  day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit",
+});
 
 export function dayKey(date) {
   return `${date.getFullYear()}-${date.getMonth()}-${date.getDate()}`;
@@ -129,6 +135,15 @@ export function formatDay(date) {
   if (ago === 1) return t("yesterday");
   if (date.getFullYear() === new Date().getFullYear()) return dayFormat.format(date);
   return fullDayFormat.format(date);
+}
+
+/** "today at 14:05", "yesterday at 09:12", "12 Mar, 14:05". */
+export function formatWhen(date) {
+  const ago = daysAgo(date);
+  if (ago <= 0) return t("today_at", { time: timeFormat.format(date) });
+  if (ago === 1) return t("yesterday_at", { time: timeFormat.format(date) });
+  if (date.getFullYear() === new Date().getFullYear()) return dateTimeFormat.format(date);
+  return yearDateTimeFormat.format(date);
 }
 
 /** The header's presence line. */

@@ -1,6 +1,9 @@
-// The profile form: a live avatar preview (initials when there is no picture) and a counter.
+// The profile page: a live avatar preview (initials when there is no picture) and a counter,
+// the list of one's sessions, and a socket that notices when this sign-in is ended elsewhere.
 import { fallBackOnBrokenAvatars } from "./avatars.js";
 import { avatar, codePoints } from "./dom.js";
+import { SessionList } from "./sessions.js";
+import { checkSignedIn, LiveSocket } from "./socket.js";
 
 fallBackOnBrokenAvatars();
 
@@ -28,3 +31,25 @@ for (const counter of document.querySelectorAll("[data-count-for]")) {
   field.addEventListener("input", update);
   update();
 }
+
+// --- sessions ---------------------------------------------------------------------------------
+
+const sessionsRoot = document.getElementById("sessions");
+const sessions = sessionsRoot ? new SessionList(sessionsRoot) : null;
+sessions?.load();
+document.addEventListener("visibilitychange", () => {
+  if (document.visibilityState === "visible") sessions?.load();
+});
+
+// Ending this sign-in from another device closes the socket with 4001, and the check that
+// follows gets a 401, which sends the page to /login/ (api.js). A reconnect refreshes the list.
+let connectedBefore = false;
+const socket = new LiveSocket({
+  onFrame: () => {},
+  onReady: () => {
+    if (connectedBefore) sessions?.load();
+    connectedBefore = true;
+  },
+  onSignedOut: () => checkSignedIn(socket),
+});
+socket.connect();

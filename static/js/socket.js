@@ -1,5 +1,6 @@
 // The /ws/ socket, kept alive: backoff reconnects, a heartbeat, and "ready" only after a pong
 // (the server answers frames once it has joined its groups, so events reach us from then on).
+import { api } from "./api.js";
 
 const PING_EVERY_MS = 15000;
 const PONG_WITHIN_MS = 6000;
@@ -141,5 +142,16 @@ export class LiveSocket {
 
   setState(state, delay) {
     this.onState?.(state, delay);
+  }
+}
+
+/** The socket was closed as signed out (4001): a 401 from the API sends the page to /login/
+ * (api.js); any other answer means it was something else, so connect again. */
+export async function checkSignedIn(socket) {
+  try {
+    await api("GET", "/api/users/me");
+    socket.scheduleReconnect();
+  } catch (error) {
+    if (error.status !== 401) socket.scheduleReconnect();
   }
 }

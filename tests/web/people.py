@@ -6,8 +6,10 @@ import re
 from playwright.sync_api import Browser, Page, expect
 
 from tests.servers import Servers
+from tests.web import seed
 
 DESKTOP = {"width": 1280, "height": 800}
+FIREFOX = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0"
 PHONE = {"width": 375, "height": 740}
 _numbers = itertools.count(1)
 
@@ -17,13 +19,16 @@ def new_phone() -> str:
 
 
 class Person:
-    def __init__(self, browser: Browser, servers: Servers, name: str, **context_options):
+    def __init__(
+        self, browser: Browser, servers: Servers, name: str, phone: str = "", **context_options
+    ):
         context_options.setdefault("viewport", DESKTOP)
         context_options.setdefault("locale", "en-US")
+        self.browser = browser
         self.servers = servers
         self.base = servers[0].url
         self.name = name
-        self.phone = new_phone()
+        self.phone = phone or new_phone()
         self.context = browser.new_context(base_url=self.base, **context_options)
         self.context.set_default_timeout(10_000)
         self.page: Page = self.context.new_page()
@@ -48,6 +53,28 @@ class Person:
         self.wait_connected()
         return self
 
+    @classmethod
+    def seeded(cls, browser: Browser, servers: Servers, name: str, **options) -> "Person":
+        """Someone signed in whose account cost no code, so they may ask for one at once."""
+        person = cls(browser, servers, name, **options)
+        person._use(seed.run(servers, "person", person.phone, name, FIREFOX))
+        person.page.goto("/chats/")
+        person.username = person.page.request.get("/api/users/me").json()["data"]["username"]
+        person.wait_connected()
+        return person
+
+    def on_another_device(self, user_agent: str = FIREFOX, **context_options) -> "Person":
+        """The same person signed in again in a browser of their own (no code spent)."""
+        other = Person(self.browser, self.servers, self.name, phone=self.phone, **context_options)
+        other._use(seed.run(self.servers, "sign-in", self.phone, user_agent))
+        other.username = getattr(self, "username", "")
+        return other
+
+    def _use(self, sign_in: dict) -> None:
+        cookie = {"name": "sessionid", "value": sign_in["cookie"], "url": self.base}
+        self.context.add_cookies([cookie])
+        self.session_id = sign_in["session_id"]
+
     def wait_connected(self) -> None:
         expect(self.page.locator("#app")).to_have_attribute("data-connection", "online")
 
@@ -66,6 +93,12 @@ class Person:
 
     def message(self, text: str):
         return self.page.locator("[data-message-id]", has_text=text)
+
+    def errors_but(self, status: int) -> list[str]:
+        """The errors, less the browser's own note of an expected ``status`` (a 401 once the
+        sign-in has ended is how a page learns it must go to /login/)."""
+        note = f"the server responded with a status of {status} "
+        return [error for error in self.errors if note not in error]
 
     def close(self) -> None:
         self.context.close()

@@ -202,6 +202,17 @@ def test_the_profile_page_saves_and_validates(browser):
     assert page.content.count(b'aria-invalid="true"') == 3
 
 
+def test_the_profile_page_carries_the_sessions_section_in_both_languages(browser):
+    sign_up(browser)
+    page = browser.get("/profile/").content.decode()
+    assert 'id="sessions"' in page and "Log out of all other sessions" in page
+    strings = json.loads(re.search(r'id="tether-strings"[^>]*>(.*?)</script>', page).group(1))
+    assert strings["revoke"] == "Revoke" and strings["this_device"] == "This device"
+    page = browser.get("/profile/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    strings = json.loads(re.search(r'id="tether-strings"[^>]*>(.*?)</script>', page).group(1))
+    assert strings["revoke"] == "Завершить" and "Завершить все другие сеансы" in page
+
+
 def test_a_taken_username_is_a_field_error(browser):
     UserFactory(username="taken_name")
     sign_up(browser)

@@ -51,3 +51,21 @@ def js_strings() -> dict[str, str]:
 
 def countdown_strings() -> dict[str, str]:
     return {"resend_in": _("You can ask for a new code in {seconds} s.")}
+
+
+def profile_strings() -> dict[str, str]:
+    """The profile page's sessions list and account deletion."""
+    return {
+        **countdown_strings(),
+        "today_at": _("today at {time}"),
+        "yesterday_at": _("yesterday at {time}"),
+        "this_device": _("This device"),
+        "revoke": _("Revoke"),
+        "unknown_device": _("Unknown device"),
+        "last_used": _("Last used {when}"),
+        "session_revoked": _("The session on {device} has ended."),
+        "others_revoked": _("Other sessions ended: {count}."),
+        "sessions_failed": _("Could not load your sessions. Trying again…"),
+        "error_generic": _("Something went wrong. Please try again."),
+        "error_network": _("No connection. Check the network and try again."),
+    }

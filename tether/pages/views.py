@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.serializers import ProfileUpdateSerializer
 from accounts.services.users import PROFILE_FIELDS, user_update
 from tether.api.exceptions import UsernameTaken
-from tether.pages.strings import js_strings
+from tether.pages.strings import js_strings, profile_strings
 from tether.pages.web import avatar, live_web_session, web_login_required
 
 
@@ -75,5 +75,6 @@ def profile(request: HttpRequest) -> HttpResponse:
         "avatar": avatar(user),
         "phone": user.phone,
         "username_now": user.username,
+        "strings": profile_strings(),
     }
     return render(request, "pages/profile.html", context)
