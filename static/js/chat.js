@@ -71,15 +71,25 @@ function updateTitle() {
 
 // --- the live socket ------------------------------------------------------------------------
 
-const fetching = new Set();
+// Chats being fetched; `again` is set when news for one arrives while its fetch is in flight,
+// since the answer may predate it: the server's counts are then fetched once more.
+const fetching = new Map();
 
 async function fetchChat(chatId) {
-  if (fetching.has(chatId)) return;
-  fetching.add(chatId);
+  const pending = fetching.get(chatId);
+  if (pending) {
+    pending.again = true;
+    return;
+  }
+  const state = { again: false };
+  fetching.set(chatId, state);
   try {
-    const { data } = await api("GET", `/api/chats/${chatId}`);
-    list.upsert(data);
-    updateTitle();
+    do {
+      state.again = false;
+      const { data } = await api("GET", `/api/chats/${chatId}`);
+      list.upsert(data);
+      updateTitle();
+    } while (state.again);
   } catch {
     // Listed after the next reconnect.
   } finally {
