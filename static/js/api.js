@@ -1,11 +1,12 @@
 // The JSON API with the page's session cookie: CSRF header on unsafe methods, envelope unwrapped.
 
 export class ApiError extends Error {
-  constructor(status, code, message, fields) {
+  constructor(status, code, message, fields, retryAfter = null) {
     super(message || code);
     this.status = status;
     this.code = code;
     this.fields = fields || {};
+    this.retryAfter = retryAfter; // seconds, from a 429's Retry-After
   }
 
   /** Worth trying again later (network, server restarting, limits), as opposed to refused. */
@@ -69,5 +70,8 @@ export async function api(method, path, body, { timeout = 15000 } = {}) {
   }
   const code = payload?.code || (response.status >= 500 ? "server_error" : "error");
   if (response.status === 401 && Date.now() > leavingUntil) onSignedOut();
-  throw new ApiError(response.status, code, payload?.error, payload?.fields);
+  const retryAfter = Number.parseInt(response.headers.get("Retry-After") || "", 10);
+  throw new ApiError(
+    response.status, code, payload?.error, payload?.fields, Number.isFinite(retryAfter) ? retryAfter : null,
+  );
 }

@@ -12,3 +12,10 @@ export function t(key, params = {}) {
   }
   return text;
 }
+
+/** The words for a refused or failed API call (`error_<code>`, else a generic apology). */
+export function errorText(error, params = {}) {
+  const key = `error_${error.code}`;
+  const text = t(key, params);
+  return text === key ? t("error_generic") : text;
+}

@@ -1,6 +1,8 @@
 // The profile page: a live avatar preview (initials when there is no picture) and a counter,
-// the list of one's sessions, and a socket that notices when this sign-in is ended elsewhere.
+// the list of one's sessions, account deletion, and a socket that notices when this sign-in is
+// ended elsewhere.
 import { fallBackOnBrokenAvatars } from "./avatars.js";
+import { AccountDeletion } from "./deletion.js";
 import { avatar, codePoints } from "./dom.js";
 import { SessionList } from "./sessions.js";
 import { checkSignedIn, LiveSocket } from "./socket.js";
@@ -31,6 +33,9 @@ for (const counter of document.querySelectorAll("[data-count-for]")) {
   field.addEventListener("input", update);
   update();
 }
+
+const deletion = document.getElementById("delete-account");
+if (deletion) new AccountDeletion(deletion);
 
 // --- sessions ---------------------------------------------------------------------------------
 

@@ -2,16 +2,9 @@
 // them at once, and the list follows without a reload.
 import { api } from "./api.js";
 import { el, formatFull, formatWhen } from "./dom.js";
-import { t } from "./i18n.js";
+import { errorText, t } from "./i18n.js";
 
 const RETRY_MS = 5000;
-
-/** The words for a refused or failed API call. */
-export function errorText(error) {
-  const key = `error_${error.code}`;
-  const text = t(key);
-  return text === key ? t("error_generic") : text;
-}
 
 function deviceName(session) {
   return !session.device || session.device === "Unknown device" ? t("unknown_device") : session.device;

@@ -94,11 +94,11 @@ class Person:
     def message(self, text: str):
         return self.page.locator("[data-message-id]", has_text=text)
 
-    def errors_but(self, status: int) -> list[str]:
-        """The errors, less the browser's own note of an expected ``status`` (a 401 once the
-        sign-in has ended is how a page learns it must go to /login/)."""
-        note = f"the server responded with a status of {status} "
-        return [error for error in self.errors if note not in error]
+    def errors_but(self, *statuses: int) -> list[str]:
+        """The errors, less the browser's own notes of answers with expected ``statuses`` (a
+        401 once the sign-in has ended is how a page learns it must go to /login/)."""
+        notes = [f"the server responded with a status of {status} " for status in statuses]
+        return [error for error in self.errors if not any(note in error for note in notes)]
 
     def close(self) -> None:
         self.context.close()

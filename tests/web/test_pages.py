@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.test import Client, TestCase
+from django.utils import timezone
 
 from accounts.authentication import WEB_SESSION_KEY
 from accounts.models import AuthSession, User
@@ -153,6 +154,24 @@ def test_the_logout_form_posts_with_its_token(browser):
     assert response.status_code == 302 and response["Location"] == "/login/"
     assert AuthSession.objects.get(pk=session_id).revoked_at is not None
     assert browser.get("/api/users/me").status_code == 401
+
+
+def test_logging_out_after_deleting_the_account_says_it_is_gone(browser):
+    sign_up(browser)
+    User.objects.filter(phone=PHONE).update(is_active=False, deleted_at=timezone.now())
+    page = browser.get("/logout/", follow=True)
+    assert page.redirect_chain == [("/login/", 302)]
+    assert b"Your account has been deleted, and you are logged out." in page.content
+    assert browser.get("/logout/", follow=True).content.count(b"You are logged out.") == 1
+
+
+def test_the_profile_page_offers_deletion_with_a_code_field(browser):
+    sign_up(browser)
+    page = browser.get("/profile/").content.decode()
+    assert 'id="delete-account"' in page and 'name="code"' in page
+    assert f"We sent a 6-digit code to <strong>{PHONE}</strong>." in page
+    strings = json.loads(re.search(r'id="tether-strings"[^>]*>(.*?)</script>', page).group(1))
+    assert strings["error_invalid_code"].startswith("Wrong code")
 
 
 def test_logout_without_a_sign_in_goes_to_login(browser):

@@ -8,7 +8,8 @@ import math
 import time
 
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import SESSION_KEY, login, logout
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -18,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 from rest_framework.exceptions import APIException, Throttled
 
 from accounts.authentication import WEB_SESSION_KEY
+from accounts.models import User
 from accounts.services.auth import auth_request_sign_in, auth_request_sign_up, auth_verify
 from accounts.services.sessions import session_revoke
 from tether.api.exceptions import CodeThrottled
@@ -194,9 +196,25 @@ def logout_page(request: HttpRequest) -> HttpResponse:
     A plain GET logs out too (a link is how people look for "Log out"); the POST of the
     profile page's form works the same way.
     """
+    deleted = _account_deleted(request)
     session = live_web_session(request)
     if session is not None:
         session_revoke(session=session)
     logout(request)
-    messages.info(request, _("You are logged out."))
+    if deleted:
+        messages.info(request, _("Your account has been deleted, and you are logged out."))
+    else:
+        messages.info(request, _("You are logged out."))
     return redirect("/login/")
+
+
+def _account_deleted(request: HttpRequest) -> bool:
+    """This browser's account was just deleted (the profile page comes here afterwards)."""
+    user_id = request.session.get(SESSION_KEY)
+    try:
+        return (
+            user_id is not None
+            and User.objects.filter(pk=user_id, deleted_at__isnull=False).exists()
+        )
+    except (ValueError, ValidationError):
+        return False

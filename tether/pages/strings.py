@@ -66,6 +66,13 @@ def profile_strings() -> dict[str, str]:
         "session_revoked": _("The session on {device} has ended."),
         "others_revoked": _("Other sessions ended: {count}."),
         "sessions_failed": _("Could not load your sessions. Trying again…"),
+        "ask_again_in": _("A code was sent to this number recently. Ask again in {seconds} s."),
+        "ask_again_later": _("Too many codes were asked for. Ask again in {minutes} min."),
+        "code_format": _("The code is 6 digits."),
+        "error_invalid_code": _("Wrong code. Check the SMS and try again."),
+        "error_code_expired": _("This code has expired. Ask for a new one."),
+        "error_too_many_attempts": _("Too many wrong attempts. Ask for a new code."),
+        "error_throttled": _("Too many attempts. Try again in {seconds} s."),
         "error_generic": _("Something went wrong. Please try again."),
         "error_network": _("No connection. Check the network and try again."),
     }
