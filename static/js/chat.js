@@ -4,6 +4,7 @@ import { fallBackOnBrokenAvatars } from "./avatars.js";
 import { ChatList, peerOf } from "./chatlist.js";
 import { Conversation } from "./conversation.js";
 import { t } from "./i18n.js";
+import { Blocks, ReportDialog } from "./safety.js";
 import { Search } from "./search.js";
 import { checkSignedIn, LiveSocket } from "./socket.js";
 
@@ -22,10 +23,16 @@ const socket = new LiveSocket({
   onState: (state) => showConnection(state),
   onSignedOut: () => checkSignedIn(socket),
 });
+const blocks = new Blocks({ onChange: () => conversation.renderHeader() });
+const report = new ReportDialog(document.getElementById("report"), {
+  onSent: () => conversation.tell(t("report_sent")),
+});
 const conversation = new Conversation(document.getElementById("conversation"), {
   me,
   list,
   socket,
+  blocks,
+  report,
   onChange: () => updateTitle(),
 });
 new Search(document.getElementById("search"), {
@@ -154,6 +161,7 @@ async function loadChats() {
 
 /** Connected (first time or again): what happened meanwhile comes from the history. */
 async function catchUp() {
+  blocks.load();
   await loadChats();
   await conversation.resync();
   updateTitle();
@@ -197,4 +205,5 @@ const initial = app.dataset.openChat || null;
 history.replaceState({ chatId: initial }, "", location.pathname);
 route(initial);
 loadChats();
+blocks.load();
 socket.connect();

@@ -1,11 +1,13 @@
 // The open chat: its header, history (older pages on scrolling up), live messages, sending
-// with client_id (optimistic, retried, never duplicated), edits, deletes, reads and typing.
+// with client_id (optimistic, retried, never duplicated), edits, deletes, reads and typing,
+// and blocking and reporting the peer.
 import { api } from "./api.js";
 import { peerOf } from "./chatlist.js";
 import { Composer } from "./composer.js";
 import { avatar, el, formatPresence, newClientId } from "./dom.js";
 import { t } from "./i18n.js";
 import { ChatState, MessageView } from "./messages.js";
+import { ChatMenu, menuKeys } from "./safety.js";
 
 const PAGE_SIZE = 50;
 const ACK_WITHIN_MS = 10000;
@@ -15,11 +17,13 @@ const TYPING_SHOWN_MS = 5000;
 const PERMANENT = new Set(["validation_error", "blocked", "not_found", "permission_denied", "too_large"]);
 
 export class Conversation {
-  constructor(root, { me, list, socket, onChange }) {
+  constructor(root, { me, list, socket, blocks, report, onChange }) {
     this.root = root;
     this.me = me;
     this.list = list;
     this.socket = socket;
+    this.blocks = blocks;
+    this.report = report;
     this.onChange = onChange;
     this.states = new Map();
     this.state = null;
@@ -38,6 +42,13 @@ export class Conversation {
     this.notice = root.querySelector(".conv-notice");
     this.empty = root.querySelector(".conv-empty");
     this.jump = root.querySelector(".jump");
+    this.blockedBar = root.querySelector(".composer-blocked");
+    this.blockedText = root.querySelector(".composer-blocked__text");
+    this.unblockButton = root.querySelector(".composer-blocked__unblock");
+    this.unblockButton.addEventListener("click", () => this.setBlocked(false));
+    this.chatMenu = new ChatMenu(root.querySelector(".conv-menu"), {
+      onAction: (action) => this.chatAction(action),
+    });
     const messageList = root.querySelector(".messages");
     const loader = messageList.querySelector(".messages__loader");
     this.view = new MessageView(messageList, loader, {
@@ -109,7 +120,6 @@ export class Conversation {
     this.view.mount(state);
     this.showEmpty();
     this.composer.value = state.draft;
-    this.composer.setEnabled(state.loaded);
     this.renderHeader();
     this.view.scrollToBottom();
     if (window.matchMedia("(min-width: 721px)").matches) this.composer.field.focus();
@@ -179,8 +189,65 @@ export class Conversation {
     this.header.dataset.presence = peer.online ? "online" : "offline";
     this.presenceText.textContent = peer.id ? formatPresence(peer) : "";
     this.typingNode.hidden = !this.typingTimers.has(state.chat.id);
+    this.chatMenu.render({ blocked: this.blocks.has(peer.id), available: Boolean(peer.id) });
+    this.renderComposer();
     this.onChange();
   }
+
+  // --- blocking and reporting ----------------------------------------------------------------
+
+  /** The composer, or why there is none: one blocks the peer, or the peer cannot be messaged. */
+  renderComposer() {
+    const state = this.state;
+    if (!state) return;
+    const peer = peerOf(state.chat, this.me);
+    const blocked = this.blocks.has(peer.id);
+    const text = blocked ? t("you_blocked") : state.cannotMessage ? t("error_blocked") : "";
+    this.blockedBar.hidden = !text;
+    if (this.blockedText.textContent !== text) this.blockedText.textContent = text;
+    this.unblockButton.hidden = !blocked;
+    if (blocked && this.composer.editing) this.composer.finishEdit();
+    this.composer.setEnabled(state.loaded && !blocked);
+  }
+
+  chatAction(action) {
+    const peer = this.state ? peerOf(this.state.chat, this.me) : null;
+    if (!peer?.id) return;
+    if (action === "block" || action === "unblock") this.setBlocked(action === "block");
+    else if (action === "report") {
+      this.report.open({
+        path: `/api/users/${peer.id}/report`,
+        title: t("report_user_title", { name: peer.display_name || "" }),
+      });
+    }
+  }
+
+  async setBlocked(blocked) {
+    const state = this.state;
+    const peer = state ? peerOf(state.chat, this.me) : null;
+    if (!peer?.id) return;
+    try {
+      await this.blocks.set(peer.id, blocked);
+    } catch (error) {
+      this.say(error.code);
+      return;
+    }
+    // A block hides presence both ways: the server's view of the peer has changed.
+    api("GET", `/api/chats/${state.chat.id}`).then(
+      ({ data }) => {
+        state.chat = this.list.upsert(data);
+        this.renderHeader();
+      },
+      () => {},
+    );
+    if (!blocked) {
+      // Whoever refused before may have been us: let the next send find out.
+      state.cannotMessage = false;
+      this.renderComposer();
+      this.composer.field.focus();
+    }
+  }
+
 
   // --- history ---------------------------------------------------------------------------
 
@@ -209,7 +276,7 @@ export class Conversation {
     if (this.state === state) {
       this.view.updateLoader();
       this.showEmpty();
-      this.composer.setEnabled(true);
+      this.renderComposer();
       if (wasAtBottom) this.view.scrollToBottom();
       this.markRead();
     }
@@ -297,6 +364,7 @@ export class Conversation {
     if (kind === "new" && message.sender_id !== this.me.id) this.stopTyping(message.chat_id);
     const state = this.states.get(message.chat_id);
     if (!state) return;
+    if (kind === "ack") this.delivered(state);
     if (!state.loaded) {
       state.arrivedWhileLoading = true;
       return;
@@ -412,6 +480,7 @@ export class Conversation {
     record.via = "http";
     api("POST", "/api/messages", body).then(
       ({ data }) => {
+        this.delivered(state);
         this.accept(state, data);
         this.list.noteMessage(data, { counts: false });
         this.onChange();
@@ -426,7 +495,18 @@ export class Conversation {
     record.status = "failed";
     record.failCode = code;
     this.view.render(record, state);
-    if (PERMANENT.has(code) || code === "throttled") this.say(code);
+    if (code === "blocked") {
+      // Not resent by itself (PERMANENT); the composer says why, for as long as it holds.
+      state.cannotMessage = !this.blocks.has(peerOf(state.chat, this.me).id);
+      if (this.state === state) this.renderComposer();
+    } else if (PERMANENT.has(code) || code === "throttled") this.say(code);
+  }
+
+  /** A message of ours was stored: whatever refused before no longer does. */
+  delivered(state) {
+    if (!state.cannotMessage) return;
+    state.cannotMessage = false;
+    if (this.state === state) this.renderComposer();
   }
 
   async edit(record, text) {
@@ -485,33 +565,34 @@ export class Conversation {
     }, 150);
   }
 
-  // --- the actions menu of one's own message ------------------------------------------------
+  // --- the actions menu of a message: edit and delete one's own, report the peer's ---------------
 
   toggleMenu(record) {
     const same = this.menu?.record === record;
     this.closeMenu();
     if (same || !record.id || record.deleted) return;
-    const editButton = el("button", { type: "button", role: "menuitem", text: t("edit") });
-    const deleteButton = el("button", { type: "button", role: "menuitem", class: "is-danger", text: t("delete") });
-    editButton.addEventListener("click", () => {
-      this.closeMenu();
-      this.composer.startEdit(record);
-    });
-    deleteButton.addEventListener("click", () => {
-      this.closeMenu();
-      this.remove(record);
-    });
-    const menu = el("div", { class: "msg__menu", role: "menu", "aria-label": t("message_actions") }, editButton, deleteButton);
-    menu.addEventListener("keydown", (event) => {
-      if (event.key !== "ArrowDown" && event.key !== "ArrowUp") return;
-      event.preventDefault();
-      (document.activeElement === editButton ? deleteButton : editButton).focus();
-    });
+    const item = (text, action, danger = false) => {
+      const button = el("button", { type: "button", role: "menuitem", class: danger ? "is-danger" : null, text });
+      button.addEventListener("click", () => {
+        this.closeMenu();
+        action();
+      });
+      return button;
+    };
+    const items = record.own
+      ? [item(t("edit"), () => this.composer.startEdit(record)), item(t("delete"), () => this.remove(record), true)]
+      : [item(t("report"), () => this.reportMessage(record), true)];
+    const menu = el("div", { class: "msg__menu", role: "menu", "aria-label": t("message_actions") }, ...items);
+    menu.addEventListener("keydown", (event) => menuKeys(menu, event));
     menu.record = record;
     record.el.append(menu);
     record.actions.setAttribute("aria-expanded", "true");
     this.menu = menu;
-    editButton.focus();
+    items[0].focus();
+  }
+
+  reportMessage(record) {
+    this.report.open({ path: `/api/messages/${record.id}/report`, title: t("report_message_title") });
   }
 
   closeMenu() {
@@ -521,10 +602,21 @@ export class Conversation {
     this.menu = null;
   }
 
+  /** What went wrong, for a few seconds (`code`: the API's error code). */
   say(code) {
     const key = `error_${code}`;
     const text = t(key);
-    this.notice.textContent = text === key ? t("error_generic") : text;
+    this.show(text === key ? t("error_generic") : text, false);
+  }
+
+  /** Good news, for a few seconds. */
+  tell(text) {
+    this.show(text, true);
+  }
+
+  show(text, ok) {
+    this.notice.textContent = text;
+    this.notice.classList.toggle("is-ok", ok);
     this.notice.hidden = false;
     clearTimeout(this.noticeTimer);
     this.noticeTimer = setTimeout(() => {

@@ -229,7 +229,7 @@ export class MessageView {
       record.tick.title = t(`status_${status}`);
     }
     if (record.actions) record.actions.hidden = !record.id || record.deleted;
-    this.renderFailure(record, status === "failed");
+    this.renderFailure(record, status === "failed" ? record.failCode || "failed" : null);
   }
 
   build(record) {
@@ -237,16 +237,15 @@ export class MessageView {
     record.edited = el("span", { class: "msg__edited", text: t("edited") });
     record.time = el("time", { class: "msg__time" });
     record.tick = record.own ? el("span", { class: "msg__tick", role: "img" }) : null;
-    record.actions = record.own
-      ? el("button", {
-          type: "button",
-          class: "msg__actions",
-          "aria-label": t("message_actions"),
-          "aria-haspopup": "true",
-          "aria-expanded": "false",
-        })
-      : null;
-    record.actions?.addEventListener("click", () => this.onAction(record));
+    // One's own messages can be edited and deleted, the peer's reported.
+    record.actions = el("button", {
+      type: "button",
+      class: "msg__actions",
+      "aria-label": t("message_actions"),
+      "aria-haspopup": "menu",
+      "aria-expanded": "false",
+    });
+    record.actions.addEventListener("click", () => this.onAction(record));
     record.el = el(
       "li",
       { class: `msg ${record.own ? "msg--own" : "msg--peer"}` },
@@ -260,17 +259,21 @@ export class MessageView {
     );
   }
 
-  renderFailure(record, failed) {
-    if (!failed) {
+  /** "Not sent" and a Retry button under a failed message (`code`: why; null when it is not). */
+  renderFailure(record, code) {
+    if (code === null || code === undefined) {
       record.failure?.remove();
       record.failure = null;
       return;
     }
-    if (record.failure) return;
-    const retry = el("button", { type: "button", class: "msg__retry", text: t("retry") });
-    retry.addEventListener("click", () => this.onRetry(record));
-    record.failure = el("div", { class: "msg__failed" }, el("span", { text: t("not_sent") }), " ", retry);
-    record.el.append(record.failure);
+    if (!record.failure) {
+      const retry = el("button", { type: "button", class: "msg__retry", text: t("retry") });
+      retry.addEventListener("click", () => this.onRetry(record));
+      record.failure = el("div", { class: "msg__failed" }, el("span"), " ", retry);
+      record.el.append(record.failure);
+    }
+    const text = code === "blocked" ? t("not_sent_blocked") : t("not_sent");
+    if (record.failure.firstChild.textContent !== text) record.failure.firstChild.textContent = text;
   }
 
   // --- scrolling -------------------------------------------------------------------------

@@ -259,6 +259,20 @@ def test_the_pages_speak_russian_to_russian_browsers():
     assert '<html lang="en">' in page
 
 
+def test_the_chat_page_carries_the_chat_menu_and_the_report_dialog(browser):
+    sign_up(browser)
+    page = browser.get("/chats/").content.decode()
+    assert 'id="conv-menu"' in page and 'id="report"' in page
+    reasons = re.findall(r'name="reason" value="(\w+)"', page)
+    assert reasons == ["spam", "abuse", "illegal", "other"]
+    assert 'name="text"' in page and 'maxlength="1000"' in page
+    page = browser.get("/chats/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert "Заблокировать" in page and "Пожаловаться на пользователя" in page
+    strings = json.loads(re.search(r'id="tether-strings"[^>]*>(.*?)</script>', page).group(1))
+    assert strings["report"] == "Пожаловаться"
+    assert strings["not_sent_blocked"].startswith("Не отправлено")
+
+
 def test_an_unknown_chat_id_still_gets_the_shell(browser):
     sign_up(browser)
     page = browser.get("/chats/00000000-0000-0000-0000-000000000000/")
