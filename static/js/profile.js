@@ -1,7 +1,8 @@
 // The profile page: a live avatar preview (initials when there is no picture) and a counter,
-// the list of one's sessions, account deletion, and a socket that notices when this sign-in is
-// ended elsewhere.
+// the lists of one's sessions and of the people one blocks, account deletion, and a socket
+// that notices when this sign-in is ended elsewhere.
 import { fallBackOnBrokenAvatars } from "./avatars.js";
+import { BlockedList } from "./blocked.js";
 import { AccountDeletion } from "./deletion.js";
 import { avatar, codePoints } from "./dom.js";
 import { SessionList } from "./sessions.js";
@@ -37,13 +38,18 @@ for (const counter of document.querySelectorAll("[data-count-for]")) {
 const deletion = document.getElementById("delete-account");
 if (deletion) new AccountDeletion(deletion);
 
-// --- sessions ---------------------------------------------------------------------------------
+// --- sessions and blocked people ------------------------------------------------------------
 
 const sessionsRoot = document.getElementById("sessions");
 const sessions = sessionsRoot ? new SessionList(sessionsRoot) : null;
+const blockedRoot = document.getElementById("blocked");
+const blocked = blockedRoot ? new BlockedList(blockedRoot) : null;
 sessions?.load();
+blocked?.load();
 document.addEventListener("visibilitychange", () => {
-  if (document.visibilityState === "visible") sessions?.load();
+  if (document.visibilityState !== "visible") return;
+  sessions?.load();
+  blocked?.load();
 });
 
 // Ending this sign-in from another device closes the socket with 4001, and the check that

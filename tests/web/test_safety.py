@@ -65,6 +65,20 @@ def test_blocking_stops_messages_without_endless_retries_until_unblocked(pair):
     expect(alice.message("ты тут?")).to_have_count(1)
     expect(boris.message("ты тут?")).to_have_attribute("data-status", "read")
     expect(b.locator(".composer-blocked")).to_be_hidden()
+
+    # Blocked again; the profile page lists whom one blocks and unblocks them too.
+    chat_menu(alice, "Block").click()
+    expect(bar).to_be_visible()
+    a.goto("/profile/")
+    blocked = a.locator("#blocked [data-user-id]")
+    expect(blocked).to_have_count(1)
+    expect(blocked).to_contain_text(boris.name)
+    blocked.get_by_role("button", name="Unblock").click()
+    expect(blocked).to_have_count(0)
+    expect(a.get_by_text("You have not blocked anyone.")).to_be_visible()
+    a.go_back()
+    expect(a.locator("[name=content]")).to_be_enabled()
+    expect(bar).to_be_hidden()
     assert alice.errors == [] and boris.errors == []
 
 

@@ -68,6 +68,8 @@ def profile_strings() -> dict[str, str]:
         "yesterday_at": _("yesterday at {time}"),
         "this_device": _("This device"),
         "revoke": _("Revoke"),
+        "unblock": _("Unblock"),
+        "unblocked": _("{name} is unblocked."),
         "unknown_device": _("Unknown device"),
         "last_used": _("Last used {when}"),
         "session_revoked": _("The session on {device} has ended."),

@@ -1,0 +1,66 @@
+// The profile page's list of the people one blocks, each with a button that unblocks them.
+import { api } from "./api.js";
+import { avatar, el } from "./dom.js";
+import { errorText, t } from "./i18n.js";
+
+export class BlockedList {
+  constructor(root) {
+    this.heading = root.querySelector("h2");
+    this.list = root.querySelector(".blocked");
+    this.status = root.querySelector(".sessions__status");
+    this.none = root.querySelector(".sessions__none");
+  }
+
+  async load() {
+    let users;
+    try {
+      ({ data: users } = await api("GET", "/api/users/blocked"));
+    } catch {
+      return; // loaded again when the page is looked at again
+    }
+    this.list.replaceChildren(...users.map((user) => this.row(user)));
+    this.list.removeAttribute("aria-busy");
+    this.none.hidden = users.length > 0;
+  }
+
+  row(user) {
+    const nameId = `blocked-${user.id}`;
+    const button = el("button", {
+      type: "button",
+      class: "button button--ghost session__revoke",
+      "aria-describedby": nameId,
+      text: t("unblock"),
+    });
+    const item = el(
+      "li",
+      { class: "session", dataset: { userId: user.id } },
+      avatar(user, "sm"),
+      el(
+        "div",
+        { class: "session__body" },
+        el("p", { class: "session__device", id: nameId, text: user.display_name }),
+        el("p", { class: "session__meta", text: `@${user.username}` }),
+      ),
+      button,
+    );
+    button.addEventListener("click", () => this.unblock(user, item, button));
+    return item;
+  }
+
+  async unblock(user, item, button) {
+    button.disabled = true;
+    try {
+      await api("DELETE", `/api/users/${user.id}/block`);
+    } catch (error) {
+      button.disabled = false;
+      if (error.status !== 401) this.status.textContent = errorText(error);
+      return;
+    }
+    const next = item.nextElementSibling || item.previousElementSibling;
+    const hadFocus = item.contains(document.activeElement);
+    item.remove();
+    this.none.hidden = this.list.children.length > 0;
+    this.status.textContent = t("unblocked", { name: user.display_name });
+    if (hadFocus) (next?.querySelector("button") || this.heading).focus();
+  }
+}
