@@ -78,6 +78,7 @@ export class Conversation {
       if (document.visibilityState !== "visible") return;
       this.view.relabel();
       this.list.refresh();
+      this.blocks.load();
       this.renderHeader();
       this.markRead();
     });
@@ -159,6 +160,7 @@ export class Conversation {
     if (this.composer.editing) this.composer.finishEdit();
     this.state.draft = this.composer.value;
     this.closeMenu();
+    this.chatMenu.close({ focus: false });
     this.view.unmount();
     this.state = null;
     this.jump.hidden = true;
@@ -497,8 +499,10 @@ export class Conversation {
     this.view.render(record, state);
     if (code === "blocked") {
       // Not resent by itself (PERMANENT); the composer says why, for as long as it holds.
+      // The block may be ours, made on another device: ask, so the composer can offer Unblock.
       state.cannotMessage = !this.blocks.has(peerOf(state.chat, this.me).id);
       if (this.state === state) this.renderComposer();
+      this.blocks.load();
     } else if (PERMANENT.has(code) || code === "throttled") this.say(code);
   }
 

@@ -23,6 +23,12 @@ def pair(chromium, servers):
     boris.close()
 
 
+BLOCK_ELSEWHERE = """async (userId) => {
+    const token = document.querySelector('meta[name="csrf-token"]').content;
+    await fetch(`/api/users/${userId}/block`, {method: "POST", headers: {"X-CSRFToken": token}});
+}"""
+
+
 def chat_menu(person: Person, item: str, toggle: str = "Chat actions"):
     """Open the chat header's menu; its item named ``item``."""
     person.page.get_by_role("button", name=toggle).click()
@@ -79,6 +85,15 @@ def test_blocking_stops_messages_without_endless_retries_until_unblocked(pair):
     a.go_back()
     expect(a.locator("[name=content]")).to_be_enabled()
     expect(bar).to_be_hidden()
+
+    # Борис blocks Alice elsewhere (a script here, as another device would): his open chat
+    # learns of it from the first refused send and offers to unblock.
+    alice_id = a.request.get("/api/users/me").json()["data"]["id"]
+    b.evaluate(BLOCK_ELSEWHERE, alice_id)
+    boris.send("а так?")
+    expect(b.locator(".composer-blocked")).to_contain_text("Вы заблокировали этого человека.")
+    expect(b.locator("[name=content]")).to_be_disabled()
+    expect(b.get_by_role("button", name="Разблокировать")).to_be_visible()
     assert alice.errors == [] and boris.errors == []
 
 
