@@ -53,14 +53,19 @@ export class BlockedList {
       await api("DELETE", `/api/users/${user.id}/block`);
     } catch (error) {
       button.disabled = false;
-      if (error.status !== 401) this.status.textContent = errorText(error);
+      if (error.status !== 401) this.say(errorText(error));
       return;
     }
     const next = item.nextElementSibling || item.previousElementSibling;
     const hadFocus = item.contains(document.activeElement);
     item.remove();
     this.none.hidden = this.list.children.length > 0;
-    this.status.textContent = t("unblocked", { name: user.display_name });
+    this.say(t("unblocked", { name: user.display_name }));
     if (hadFocus) (next?.querySelector("button") || this.heading).focus();
+  }
+
+  say(text) {
+    this.status.textContent = text;
+    this.status.hidden = !text;
   }
 }

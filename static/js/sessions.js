@@ -37,6 +37,7 @@ export class SessionList {
         try {
           const { data } = await api("GET", "/api/auth/sessions");
           this.render(data);
+          if (this.status.textContent === t("sessions_failed")) this.say("");
         } catch (error) {
           if (error.status === 401) return; // on the way to /login/
           this.say(t("sessions_failed"));
@@ -150,5 +151,6 @@ export class SessionList {
 
   say(text) {
     this.status.textContent = text;
+    this.status.hidden = !text;
   }
 }
