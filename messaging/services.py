@@ -67,7 +67,8 @@ def _check_send_rate(sender) -> None:
 def _existing(sender, client_id: str | None) -> Message | None:
     if not client_id:
         return None
-    return Message.objects.filter(sender=sender, client_id=client_id).first()
+    found = Message.objects.filter(sender=sender, client_id=client_id).order_by()[:1]
+    return next(iter(found), None)
 
 
 def _repeated(sender, client_id: str | None) -> SendResult | None:
