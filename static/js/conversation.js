@@ -1,20 +1,18 @@
-// The open chat: its header, history (older pages on scrolling up), live messages, sending
-// with client_id (optimistic, retried, never duplicated), edits, deletes, reads and typing,
-// and blocking and reporting the peer.
+// The open chat: opening and leaving it, live messages, reads and typing, and blocking and
+// reporting the peer. Its history comes through history.js, one's own messages go through
+// outbox.js, and chatview.js draws what surrounds the message list.
 import { api } from "./api.js";
 import { peerOf } from "./chatlist.js";
 import { Composer } from "./composer.js";
-import { avatar, el, formatPresence, newClientId } from "./dom.js";
+import { ChatView } from "./chatview.js";
+import { newClientId } from "./dom.js";
+import { HistoryLoader } from "./history.js";
 import { t } from "./i18n.js";
 import { ChatState, MessageView } from "./messages.js";
-import { ChatMenu, menuKeys } from "./safety.js";
+import { Outbox } from "./outbox.js";
 
-const PAGE_SIZE = 50;
-const ACK_WITHIN_MS = 10000;
 const TYPING_EVERY_MS = 2500;
 const TYPING_SHOWN_MS = 5000;
-// Refusals that the same message would meet again: no automatic resend for these.
-const PERMANENT = new Set(["validation_error", "blocked", "not_found", "permission_denied", "too_large"]);
 
 export class Conversation {
   constructor(root, { me, list, socket, blocks, report, onChange }) {
@@ -31,49 +29,41 @@ export class Conversation {
     this.lastTypingSent = 0;
     this.readTimer = null;
 
-    this.pane = root.querySelector(".conversation__pane");
-    this.placeholder = root.querySelector(".conversation__placeholder");
-    this.missing = root.querySelector(".conversation__missing");
-    this.header = root.querySelector(".conv-header");
-    this.headerAvatar = root.querySelector(".conv-header__avatar");
-    this.headerName = root.querySelector(".conv-header__name");
-    this.presenceText = root.querySelector(".conv-header__presence");
-    this.typingNode = root.querySelector("[data-typing]");
-    this.notice = root.querySelector(".conv-notice");
-    this.empty = root.querySelector(".conv-empty");
-    this.jump = root.querySelector(".jump");
-    this.blockedBar = root.querySelector(".composer-blocked");
-    this.blockedText = root.querySelector(".composer-blocked__text");
-    this.unblockButton = root.querySelector(".composer-blocked__unblock");
-    this.unblockButton.addEventListener("click", () => this.setBlocked(false));
-    this.chatMenu = new ChatMenu(root.querySelector(".conv-menu"), {
-      onAction: (action) => this.chatAction(action),
-    });
     const messageList = root.querySelector(".messages");
     const loader = messageList.querySelector(".messages__loader");
     this.view = new MessageView(messageList, loader, {
       onAction: (record) => this.toggleMenu(record),
-      onRetry: (record) => this.transmit(this.stateOf(record), record),
+      onRetry: (record) => this.outbox.transmit(this.states.get(record.chat_id), record),
+    });
+    this.chatView = new ChatView(root, this.view, {
+      onUnblock: () => this.setBlocked(false),
+      onChatAction: (action) => this.chatAction(action),
+    });
+    this.history = new HistoryLoader(this.view, {
+      current: () => this.state,
+      accept: (state, message, options) => this.accept(state, message, options),
+      onFirstPage: (wasAtBottom) => this.firstPageShown(wasAtBottom),
+      onMissing: () => this.showMissing(),
+      onCaughtUp: () => this.markRead(),
+      onError: (code) => this.say(code),
+    });
+    this.outbox = new Outbox(this.states, {
+      socket,
+      view: this.view,
+      list,
+      accept: (state, message) => this.accept(state, message),
+      onDelivered: (state) => this.delivered(state),
+      onBlocked: (state) => this.refusedAsBlocked(state),
+      onChange: () => this.onChange(),
+      onError: (code) => this.say(code),
     });
     this.composer = new Composer(root.querySelector(".composer"), {
       onSend: (text) => this.send(text),
-      onEdit: (record, text) => this.edit(record, text),
+      onEdit: (record, text) => this.outbox.edit(record, text),
       onTyping: () => this.typed(),
       onEditLast: () => this.editLast(),
     });
 
-    loader.querySelector("button").addEventListener("click", () => this.loadOlder());
-    new IntersectionObserver((entries) => {
-      if (entries.some((entry) => entry.isIntersecting)) this.loadOlder();
-    }, { root: messageList, rootMargin: "200px 0px 0px 0px" }).observe(loader);
-    messageList.addEventListener("scroll", () => {
-      if (this.view.nearBottom()) this.jump.hidden = true;
-      if (messageList.scrollTop < 150) this.loadOlder();
-    });
-    this.jump.addEventListener("click", () => {
-      this.view.scrollToBottom();
-      this.jump.hidden = true;
-    });
     document.addEventListener("visibilitychange", () => {
       if (document.visibilityState !== "visible") return;
       this.view.relabel();
@@ -83,24 +73,10 @@ export class Conversation {
       this.markRead();
     });
     window.addEventListener("focus", () => this.markRead());
-    document.addEventListener("click", (event) => {
-      if (!event.target.closest?.(".msg__menu, .msg__actions")) this.closeMenu();
-    });
-    document.addEventListener("keydown", (event) => {
-      if (event.key === "Escape" && this.menu) {
-        const owner = this.menu.record;
-        this.closeMenu();
-        owner.actions?.focus();
-      }
-    });
   }
 
   get openId() {
     return this.state?.chat.id || null;
-  }
-
-  stateOf(record) {
-    return this.states.get(record.chat_id);
   }
 
   // --- opening ---------------------------------------------------------------------------
@@ -115,9 +91,7 @@ export class Conversation {
     }
     state.chat = this.list.get(chatId) || state.chat;
     this.state = state;
-    this.placeholder.hidden = true;
-    this.missing.hidden = true;
-    this.pane.hidden = false;
+    this.chatView.showPane();
     this.view.mount(state);
     this.showEmpty();
     this.composer.value = state.draft;
@@ -146,52 +120,42 @@ export class Conversation {
       if (this.state !== state) return;
       this.renderHeader();
     }
-    if (state.loaded) await this.sync(state);
-    else await this.loadLatest(state);
+    if (state.loaded) await this.history.sync(state);
+    else await this.history.loadLatest(state);
   }
 
   showEmpty() {
     const state = this.state;
-    this.empty.hidden = !state?.loaded || state.records.length > 0;
+    this.chatView.showEmpty(state?.loaded && state.records.length === 0);
   }
 
   leave() {
     if (!this.state) return;
     if (this.composer.editing) this.composer.finishEdit();
     this.state.draft = this.composer.value;
-    this.closeMenu();
-    this.chatMenu.close({ focus: false });
+    this.chatView.clear();
     this.view.unmount();
     this.state = null;
-    this.jump.hidden = true;
-    this.notice.hidden = true;
   }
 
   close() {
     this.leave();
-    this.pane.hidden = true;
-    this.missing.hidden = true;
-    this.placeholder.hidden = false;
+    this.chatView.showPlaceholder();
   }
 
   showMissing() {
     this.leave();
-    this.pane.hidden = true;
-    this.missing.hidden = false;
+    this.chatView.showMissing();
   }
 
   renderHeader() {
     const state = this.state;
     if (!state) return;
     const peer = peerOf(state.chat, this.me);
-    const face = avatar(peer, "sm");
-    face.classList.toggle("is-online", Boolean(peer.online));
-    this.headerAvatar.replaceChildren(face);
-    this.headerName.textContent = peer.display_name || "";
-    this.header.dataset.presence = peer.online ? "online" : "offline";
-    this.presenceText.textContent = peer.id ? formatPresence(peer) : "";
-    this.typingNode.hidden = !this.typingTimers.has(state.chat.id);
-    this.chatMenu.render({ blocked: this.blocks.has(peer.id), available: Boolean(peer.id) });
+    this.chatView.renderHeader(peer, {
+      typing: this.typingTimers.has(state.chat.id),
+      blocked: this.blocks.has(peer.id),
+    });
     this.renderComposer();
     this.onChange();
   }
@@ -205,9 +169,7 @@ export class Conversation {
     const peer = peerOf(state.chat, this.me);
     const blocked = this.blocks.has(peer.id);
     const text = blocked ? t("you_blocked") : state.cannotMessage ? t("error_blocked") : "";
-    this.blockedBar.hidden = !text;
-    if (this.blockedText.textContent !== text) this.blockedText.textContent = text;
-    this.unblockButton.hidden = !blocked;
+    this.chatView.renderBlocked(text, blocked);
     if (blocked && this.composer.editing) this.composer.finishEdit();
     this.composer.setEnabled(state.loaded && !blocked);
   }
@@ -250,112 +212,36 @@ export class Conversation {
     }
   }
 
-
-  // --- history ---------------------------------------------------------------------------
-
-  loadLatest(state) {
-    state.loading ??= this.fetchLatest(state).finally(() => {
-      state.loading = null;
-    });
-    return state.loading;
+  /** A send was refused as blocked: the composer says so, for as long as it holds. */
+  refusedAsBlocked(state) {
+    // The block may be ours, made on another device: ask, so the composer can offer Unblock.
+    state.cannotMessage = !this.blocks.has(peerOf(state.chat, this.me).id);
+    if (this.state === state) this.renderComposer();
+    this.blocks.load();
   }
 
-  async fetchLatest(state) {
-    let page;
-    state.arrivedWhileLoading = false;
-    try {
-      page = await api("GET", `/api/chats/${state.chat.id}/messages?limit=${PAGE_SIZE}`);
-    } catch (error) {
-      if (this.state !== state) return;
-      if (error.status === 404) this.showMissing();
-      else setTimeout(() => this.state === state && this.loadLatest(state), 3000);
-      return;
-    }
-    const wasAtBottom = this.state !== state || this.view.nearBottom();
-    for (const message of page.data) this.accept(state, message, { quiet: true });
-    state.hasMore = Boolean(page.meta.has_more);
-    state.loaded = true;
-    if (this.state === state) {
-      this.view.updateLoader();
-      this.showEmpty();
-      this.renderComposer();
-      if (wasAtBottom) this.view.scrollToBottom();
-      this.markRead();
-    }
-    // Something arrived while the page was on its way: it may be newer than the page.
-    if (state.arrivedWhileLoading) this.sync(state);
+  /** A message of ours was stored: whatever refused before no longer does. */
+  delivered(state) {
+    if (!state.cannotMessage) return;
+    state.cannotMessage = false;
+    if (this.state === state) this.renderComposer();
   }
 
-  loadOlder() {
-    const state = this.state;
-    if (!state || !state.loaded || !state.hasMore || state.olderLoading) return;
-    state.olderLoading = (async () => {
-      const list = this.view.list;
-      list.setAttribute("aria-busy", "true");
-      try {
-        const before = state.firstSeq;
-        const page = await api(
-          "GET",
-          `/api/chats/${state.chat.id}/messages?before_seq=${before}&limit=${PAGE_SIZE}`,
-        );
-        const apply = () => {
-          for (const message of page.data) this.accept(state, message, { quiet: true });
-        };
-        if (this.state === state) this.view.keepPosition(apply);
-        else apply();
-        state.hasMore = Boolean(page.meta.has_more) && page.data.length > 0;
-        // Still at the top (short pages): keep filling the screen.
-        if (this.state === state && state.hasMore && this.view.list.scrollTop < 150) {
-          setTimeout(() => this.loadOlder(), 0);
-        }
-      } catch (error) {
-        if (this.state === state) this.say(error.code);
-      } finally {
-        list.removeAttribute("aria-busy");
-        state.olderLoading = null;
-        if (this.state === state) this.view.updateLoader();
-      }
-    })();
-  }
+  // --- history (history.js) -------------------------------------------------------------
 
-  /** Fetch everything after the newest message we hold (after a reconnect or a gap). */
-  sync(state) {
-    if (!state.loaded) return this.loadLatest(state);
-    if (state.syncing) {
-      state.syncAgain = true;
-      return state.syncing;
-    }
-    state.syncing = (async () => {
-      try {
-        do {
-          state.syncAgain = false;
-          for (let page = 0; page < 50; page += 1) {
-            const { data, meta } = await api(
-              "GET",
-              `/api/chats/${state.chat.id}/messages?after_seq=${state.lastSeq}&limit=100`,
-            );
-            for (const message of data) this.accept(state, message);
-            if (!meta.has_more || data.length === 0) break;
-          }
-        } while (state.syncAgain);
-      } catch {
-        // The next reconnect syncs again.
-      } finally {
-        state.syncing = null;
-      }
-      if (this.state === state) this.markRead();
-    })();
-    return state.syncing;
+  /** The open chat's first page is in: show it, from the bottom unless one had scrolled up. */
+  firstPageShown(wasAtBottom) {
+    this.view.updateLoader();
+    this.showEmpty();
+    this.renderComposer();
+    if (wasAtBottom) this.view.scrollToBottom();
+    this.markRead();
   }
 
   /** After every (re)connection: catch up on every chat opened here, then resend. */
   async resync() {
-    await Promise.all([...this.states.values()].map((state) => this.sync(state)));
-    for (const state of this.states.values()) {
-      for (const record of state.unsent()) {
-        if (record.status === "failed" && !PERMANENT.has(record.failCode)) this.transmit(state, record);
-      }
-    }
+    await Promise.all([...this.states.values()].map((state) => this.history.sync(state)));
+    this.outbox.resend();
     this.markRead();
   }
 
@@ -376,7 +262,7 @@ export class Conversation {
       if (kind === "updated" || kind === "deleted") return;
       if (message.seq > state.lastSeq + 1) {
         // We missed something: the history endpoint is the truth.
-        this.sync(state);
+        this.history.sync(state);
         return;
       }
     }
@@ -392,14 +278,14 @@ export class Conversation {
     record.status = null;
     if (created) {
       this.view.insert(state, record);
-      if (open) this.empty.hidden = true;
+      if (open) this.chatView.showEmpty(false);
     } else {
       this.view.reorder(state, record);
       this.view.render(record, state);
     }
     if (!open || quiet || !created) return;
     if (stick || record.own) this.view.scrollToBottom();
-    else this.jump.hidden = false;
+    else this.chatView.offerJump();
     if (!record.own) this.markRead();
   }
 
@@ -423,14 +309,14 @@ export class Conversation {
     clearTimeout(this.typingTimers.get(chatId));
     this.typingTimers.set(chatId, setTimeout(() => this.stopTyping(chatId), TYPING_SHOWN_MS));
     this.list.showTyping(chatId, true);
-    if (this.openId === chatId) this.typingNode.hidden = false;
+    if (this.openId === chatId) this.chatView.showTyping(true);
   }
 
   stopTyping(chatId) {
     clearTimeout(this.typingTimers.get(chatId));
     this.typingTimers.delete(chatId);
     this.list.showTyping(chatId, false);
-    if (this.openId === chatId) this.typingNode.hidden = true;
+    if (this.openId === chatId) this.chatView.showTyping(false);
   }
 
   onPresence() {
@@ -439,20 +325,12 @@ export class Conversation {
 
   /** An error frame: the message it names did not go. */
   onError(frame) {
-    if (!frame.client_id) return;
-    for (const state of this.states.values()) {
-      const record = state.byClient.get(frame.client_id);
-      if (record && !record.seq) this.fail(state, record, frame.code);
-    }
+    this.outbox.refused(frame);
   }
 
   /** The socket went away: what was waiting for its ack will be resent when it is back. */
   onLost() {
-    for (const state of this.states.values()) {
-      for (const record of state.unsent()) {
-        if (record.status === "sending" && record.via === "socket") this.fail(state, record, "network");
-      }
-    }
+    this.outbox.lost();
   }
 
   // --- outgoing --------------------------------------------------------------------------
@@ -462,77 +340,9 @@ export class Conversation {
     if (!state?.loaded) return;
     const record = state.pending({ clientId: newClientId(), content: text });
     this.view.insert(state, record);
-    this.empty.hidden = true;
+    this.chatView.showEmpty(false);
     this.view.scrollToBottom();
-    this.transmit(state, record);
-  }
-
-  transmit(state, record) {
-    if (!state || record.seq) return;
-    clearTimeout(record.timer);
-    record.status = "sending";
-    record.failCode = null;
-    this.view.render(record, state);
-    const body = { chat_id: record.chat_id, content: record.content, client_id: record.client_id };
-    if (this.socket.send({ type: "message.send", ...body })) {
-      record.via = "socket";
-      record.timer = setTimeout(() => this.fail(state, record, "timeout"), ACK_WITHIN_MS);
-      return;
-    }
-    record.via = "http";
-    api("POST", "/api/messages", body).then(
-      ({ data }) => {
-        this.delivered(state);
-        this.accept(state, data);
-        this.list.noteMessage(data, { counts: false });
-        this.onChange();
-      },
-      (error) => this.fail(state, record, error.code),
-    );
-  }
-
-  fail(state, record, code) {
-    if (record.seq) return;
-    clearTimeout(record.timer);
-    record.status = "failed";
-    record.failCode = code;
-    this.view.render(record, state);
-    if (code === "blocked") {
-      // Not resent by itself (PERMANENT); the composer says why, for as long as it holds.
-      // The block may be ours, made on another device: ask, so the composer can offer Unblock.
-      state.cannotMessage = !this.blocks.has(peerOf(state.chat, this.me).id);
-      if (this.state === state) this.renderComposer();
-      this.blocks.load();
-    } else if (PERMANENT.has(code) || code === "throttled") this.say(code);
-  }
-
-  /** A message of ours was stored: whatever refused before no longer does. */
-  delivered(state) {
-    if (!state.cannotMessage) return;
-    state.cannotMessage = false;
-    if (this.state === state) this.renderComposer();
-  }
-
-  async edit(record, text) {
-    const state = this.stateOf(record);
-    try {
-      const { data } = await api("PATCH", `/api/messages/${record.id}`, { content: text });
-      this.accept(state, data);
-      this.list.noteMessage(data, { counts: false });
-    } catch (error) {
-      this.say(error.code);
-    }
-  }
-
-  async remove(record) {
-    const state = this.stateOf(record);
-    try {
-      const { data } = await api("DELETE", `/api/messages/${record.id}`);
-      this.accept(state, data);
-      this.list.noteMessage(data, { counts: false });
-    } catch (error) {
-      this.say(error.code);
-    }
+    this.outbox.transmit(state, record);
   }
 
   editLast() {
@@ -572,59 +382,26 @@ export class Conversation {
   // --- the actions menu of a message: edit and delete one's own, report the peer's ---------------
 
   toggleMenu(record) {
-    const same = this.menu?.record === record;
-    this.closeMenu();
-    if (same || !record.id || record.deleted) return;
-    const item = (text, action, danger = false) => {
-      const button = el("button", { type: "button", role: "menuitem", class: danger ? "is-danger" : null, text });
-      button.addEventListener("click", () => {
-        this.closeMenu();
-        action();
-      });
-      return button;
-    };
     const items = record.own
-      ? [item(t("edit"), () => this.composer.startEdit(record)), item(t("delete"), () => this.remove(record), true)]
-      : [item(t("report"), () => this.reportMessage(record), true)];
-    const menu = el("div", { class: "msg__menu", role: "menu", "aria-label": t("message_actions") }, ...items);
-    menu.addEventListener("keydown", (event) => menuKeys(menu, event));
-    menu.record = record;
-    record.el.append(menu);
-    record.actions.setAttribute("aria-expanded", "true");
-    this.menu = menu;
-    items[0].focus();
+      ? [
+          { text: t("edit"), action: () => this.composer.startEdit(record) },
+          { text: t("delete"), action: () => this.outbox.remove(record), danger: true },
+        ]
+      : [{ text: t("report"), action: () => this.reportMessage(record), danger: true }];
+    this.chatView.toggleMenu(record, items);
   }
 
   reportMessage(record) {
     this.report.open({ path: `/api/messages/${record.id}/report`, title: t("report_message_title") });
   }
 
-  closeMenu() {
-    if (!this.menu) return;
-    this.menu.record.actions?.setAttribute("aria-expanded", "false");
-    this.menu.remove();
-    this.menu = null;
-  }
-
   /** What went wrong, for a few seconds (`code`: the API's error code). */
   say(code) {
-    const key = `error_${code}`;
-    const text = t(key);
-    this.show(text === key ? t("error_generic") : text, false);
+    this.chatView.say(code);
   }
 
   /** Good news, for a few seconds. */
   tell(text) {
-    this.show(text, true);
-  }
-
-  show(text, ok) {
-    this.notice.textContent = text;
-    this.notice.classList.toggle("is-ok", ok);
-    this.notice.hidden = false;
-    clearTimeout(this.noticeTimer);
-    this.noticeTimer = setTimeout(() => {
-      this.notice.hidden = true;
-    }, 6000);
+    this.chatView.tell(text);
   }
 }
