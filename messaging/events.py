@@ -29,40 +29,38 @@ def user_group(user_id) -> str:
     return f"user.{user_id}"
 
 
-def publish_now(user_ids: Iterable, event: dict) -> bool:
-    """Send ``event`` to every connection of ``user_ids``; False if the layer failed."""
-    global _skip_until
-    groups = sorted({user_group(user_id) for user_id in user_ids})
-    if not groups or time.monotonic() < _skip_until:
-        return False
-    try:
-        async_to_sync(_send_all)(groups, {"type": "tether.event", "event": event})
-        return True
-    except Exception as exc:
-        _skip_until = time.monotonic() + _BACKOFF_SECONDS
-        logger.warning("Could not publish %s: %s", event.get("type"), exc.__class__.__name__)
-        return False
-
-
 async def _send_all(groups: list[str], message: dict) -> None:
     layer = get_channel_layer()
     sends = (layer.group_send(group, message) for group in groups)
     await asyncio.wait_for(asyncio.gather(*sends), timeout=PUBLISH_TIMEOUT)
 
 
+async def _deliver(groups: list[str], message: dict, what: str) -> bool:
+    """Send ``message`` to ``groups``; log (never raise) a failure and return False."""
+    try:
+        await _send_all(groups, message)
+        return True
+    except Exception as exc:
+        logger.warning("Could not send %s: %s", what, exc.__class__.__name__)
+        return False
+
+
 async def apublish(user_ids: Iterable, event: dict) -> bool:
-    """``publish_now`` for async callers (the consumer, presence): no transaction there."""
+    """Send ``event`` to every connection of ``user_ids``; False if the layer failed."""
     global _skip_until
     groups = sorted({user_group(user_id) for user_id in user_ids})
     if not groups or time.monotonic() < _skip_until:
         return False
-    try:
-        await _send_all(groups, {"type": "tether.event", "event": event})
+    message = {"type": "tether.event", "event": event}
+    if await _deliver(groups, message, event.get("type", "an event")):
         return True
-    except Exception as exc:
-        _skip_until = time.monotonic() + _BACKOFF_SECONDS
-        logger.warning("Could not publish %s: %s", event.get("type"), exc.__class__.__name__)
-        return False
+    _skip_until = time.monotonic() + _BACKOFF_SECONDS
+    return False
+
+
+def publish_now(user_ids: Iterable, event: dict) -> bool:
+    """``apublish`` for synchronous callers (on-commit callbacks of the services)."""
+    return async_to_sync(apublish)(user_ids, event)
 
 
 def publish(user_ids: Iterable, event: dict) -> None:
@@ -105,18 +103,15 @@ def presence_event(*, user_id, online: bool, last_seen: str | None) -> dict:
 
 def blocks_changed(*, user_ids: Iterable) -> None:
     """Tell the sockets of both sides of a block to forget who may see them type."""
-    try:
-        async_to_sync(_send_all)([user_group(u) for u in user_ids], {"type": "tether.blocks"})
-    except Exception as exc:
-        logger.warning("Could not announce a block change: %s", exc.__class__.__name__)
+    groups = [user_group(user_id) for user_id in user_ids]
+    async_to_sync(_deliver)(groups, {"type": "tether.blocks"}, "a block change")
 
 
 def close_sockets(*, user_id, session_ids: Iterable | None = None) -> None:
-    """Close (4001) the user's sockets of ``session_ids`` (all when None), on every process."""
+    """Close (4001) the user's sockets of ``session_ids`` (all when None), on every process.
+
+    Never skipped by the publish back-off: ending access matters more than a second's wait.
+    """
     sessions = None if session_ids is None else [str(s) for s in session_ids]
     message = {"type": "tether.close", "session_ids": sessions}
-    groups = [user_group(user_id)]
-    try:
-        async_to_sync(_send_all)(groups, message)
-    except Exception as exc:
-        logger.warning("Could not close sockets of a user: %s", exc.__class__.__name__)
+    async_to_sync(_deliver)([user_group(user_id)], message, "a socket close")

@@ -4,7 +4,6 @@ import secrets
 import string
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from accounts.models import User
 from accounts.services.sessions import session_revoke_all
@@ -63,7 +62,3 @@ def user_deactivate(*, user: User) -> User:
         session_revoke_all(user=user)
         transaction.on_commit(lambda: user_cut_off.send(sender=User, user_id=user.pk))
     return user
-
-
-def user_touch_last_seen(*, user_id) -> None:
-    User.objects.filter(pk=user_id).update(last_seen=timezone.now())
