@@ -1,19 +1,28 @@
-# The README's two commands: `make run` and `make test`. Both set up .venv first.
+# The README's two commands are `make run` and `make test`; both set up .venv first.
+# `make run` installs what production imports (requirements.txt); every other target adds
+# the development tools (requirements-dev.txt).
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
+PIP    := $(PY) -m pip install --quiet --disable-pip-version-check
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test venv migrate lint format bench
+.PHONY: run test test-fast venv venv-dev migrate lint lint-js format bench
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PIP) --upgrade pip
+	$(PIP) -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(PIP) -r requirements-dev.txt
 	touch $@
 
 venv: $(VENV)/.installed
+
+venv-dev: $(VENV)/.installed-dev
 
 migrate: venv
 	$(PY) manage.py migrate --noinput
@@ -22,17 +31,33 @@ run: migrate
 	@echo "Tether on http://$(HOST):$(PORT)/  (sign-in codes: $${TETHER_SMS_BACKEND:-console}$${TETHER_SMS_FILE:+ -> $$TETHER_SMS_FILE}; with console they appear in this log)"
 	$(VENV)/bin/daphne -b $(HOST) -p $(PORT) tether.asgi:application
 
-test: venv
+# The whole suite: PostgreSQL and Redis when DATABASE_URL and REDIS_URL are set, real daphne
+# processes, Chromium for the pages.
+test: venv-dev
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-lint: venv
+# Seconds, not minutes: SQLite, the in-memory layer, no server processes, no browser.
+test-fast: venv-dev
+	env -u DATABASE_URL -u REDIS_URL -u TETHER_REQUIRE_SERVICES \
+		$(PY) -m pytest -m "not servers and not browser" -q $(PYTEST_ARGS)
+
+lint: venv-dev lint-js
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
-# Live delivery benchmark on two daphne processes; needs DATABASE_URL (PostgreSQL) and REDIS_URL.
-bench: venv
-	$(PY) bench/delivery.py $(BENCH_ARGS)
+# ESLint from npm with the flat config in eslint.config.js; the pages have no build step.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $@
 
-format: venv
+lint-js: node_modules/.installed
+	npx --no-install eslint static/js
+
+format: venv-dev
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+# Live delivery benchmark on two daphne processes; needs DATABASE_URL (PostgreSQL) and REDIS_URL.
+bench: venv-dev
+	$(PY) bench/delivery.py $(BENCH_ARGS)

@@ -6,7 +6,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db import models
 
 from accounts.models import AuthSession, User, VerificationCode
-from tether.admin_utils import ReadOnlyAdminMixin
+from core.admin_tools import ReadOnlyAdminMixin
 
 
 class AuthSessionInline(admin.TabularInline):

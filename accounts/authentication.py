@@ -9,7 +9,7 @@ from rest_framework.authentication import SessionAuthentication
 from rest_framework_simplejwt.authentication import JWTAuthentication
 
 from accounts.services.sessions import SESSION_CLAIM, session_get_live, session_touch
-from tether.api.exceptions import InvalidToken
+from core.api.exceptions import InvalidToken
 
 # Key in the Django session of the AuthSession a web sign-in started.
 WEB_SESSION_KEY = "tether_session_id"

@@ -8,7 +8,7 @@ from rest_framework import serializers
 from accounts import presence
 from accounts.models import USERNAME_PATTERN, User
 from accounts.phones import normalize_phone
-from tether.api.fields import StrictCharField
+from core.api.fields import StrictCharField
 
 
 class PhoneField(StrictCharField):

@@ -1,5 +1,5 @@
 from accounts.api import auth, sessions, users
-from tether.api.routes import api_path
+from core.api.routes import api_path
 
 urlpatterns = [
     *api_path("auth/register", auth.RegisterView.as_view(), "auth-register"),

@@ -5,7 +5,7 @@ from rest_framework.exceptions import ValidationError
 
 from accounts.selectors import blocked_between
 from chats.models import Chat, ChatMember
-from tether.api.exceptions import Blocked
+from core.api.exceptions import Blocked
 
 
 def chat_get_or_create(*, user, peer) -> tuple[Chat, bool]:

@@ -6,8 +6,8 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.html import format_html
 
+from core.admin_tools import ReadOnlyAdminMixin, TextInputFilter
 from messaging.models import Message
-from tether.admin_utils import ReadOnlyAdminMixin, TextInputFilter
 
 
 class ChatFilter(TextInputFilter):

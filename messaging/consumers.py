@@ -11,12 +11,12 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from rest_framework.exceptions import APIException, ValidationError
 
+from core.api.errors import envelope_exception_handler
+from core.api.fields import StrictUUIDField
 from messaging import events, presence
 from messaging.selectors import chat_typing_recipients
 from messaging.serializers import ReadSerializer
 from messaging.services import chat_mark_read, message_send_from_input
-from tether.api.errors import envelope_exception_handler
-from tether.api.fields import StrictUUIDField
 
 logger = logging.getLogger("tether.ws")
 

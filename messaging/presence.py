@@ -23,8 +23,8 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.selectors import block_exists_with
 from chats.models import ChatMember
+from core.redis import get_async_redis, get_redis
 from messaging import events
-from tether.redis import get_async_redis, get_redis
 
 logger = logging.getLogger("tether.presence")
 

@@ -6,8 +6,8 @@ from rest_framework import serializers
 
 from accounts.serializers import UserSerializer
 from chats.models import Chat
+from core.api.fields import StrictCharField, StrictIntegerField, StrictUUIDField
 from messaging.models import Message
-from tether.api.fields import StrictCharField, StrictIntegerField, StrictUUIDField
 
 MAX_CONTENT = 4096
 

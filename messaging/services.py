@@ -15,11 +15,11 @@ from rest_framework.exceptions import NotFound, PermissionDenied, Throttled, Val
 from accounts.selectors import block_exists_with
 from chats.models import Chat, ChatMember
 from chats.selectors import chat_member_ids
+from core import throttling
+from core.api.exceptions import Blocked
 from messaging import events
 from messaging.models import Message
 from messaging.serializers import MessageSendSerializer, client_id_of, message_data
-from tether import throttling
-from tether.api.exceptions import Blocked
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
+from core.api.routes import api_path
 from messaging.api import chats, messages
-from tether.api.routes import api_path
 
 urlpatterns = [
     *api_path("chats", chats.ChatListView.as_view(), "chat-list"),

@@ -10,6 +10,7 @@ from django.utils.html import format_html, format_html_join
 
 from accounts.admin import UserAdmin
 from accounts.models import User
+from core.admin_tools import ReadOnlyAdminMixin
 from messaging.admin import MessageAdmin
 from messaging.models import Message
 from moderation.admin_actions import ModerateMixin, with_reason
@@ -19,7 +20,6 @@ from moderation.services import (
     moderation_delete_message,
     moderation_dismiss,
 )
-from tether.admin_utils import ReadOnlyAdminMixin
 
 CONTEXT_MESSAGES = 3
 

@@ -6,10 +6,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.fields import StrictCharField
+from core.api.schema import errors
 from moderation.models import Report
 from moderation.services import report_message, report_user
-from tether.api.fields import StrictCharField
-from tether.api.schema import errors
 
 
 class ReportInputSerializer(serializers.Serializer):

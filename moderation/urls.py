@@ -1,5 +1,5 @@
+from core.api.routes import api_path
 from moderation import api
-from tether.api.routes import api_path
 
 urlpatterns = [
     *api_path(

@@ -13,10 +13,10 @@ from rest_framework.test import APIClient
 
 from accounts.sms import memory
 from chats.services import chat_get_or_create
+from core import throttling
+from core.redis import get_redis
 from tests.factories import UserFactory
 from tests.helpers import sign_in
-from tether import throttling
-from tether.redis import get_redis
 
 REQUIRE_SERVICES = os.environ.get("TETHER_REQUIRE_SERVICES") == "1"
 

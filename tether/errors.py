@@ -3,7 +3,7 @@
 from django.http import HttpRequest, HttpResponse
 from django.views import defaults
 
-from tether.api.errors import error_json
+from core.api.errors import error_json
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:

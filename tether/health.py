@@ -10,8 +10,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from tether.api.errors import error_body
-from tether.redis import get_redis
+from core.api.errors import error_body
+from core.redis import get_redis
 
 logger = logging.getLogger("tether.health")
 

@@ -68,7 +68,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "tether.middleware.ApiEnvelopeMiddleware",
+    "core.api.middleware.ApiEnvelopeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -166,13 +166,13 @@ REST_FRAMEWORK = {
         "accounts.authentication.CsrfSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PARSER_CLASSES": ["tether.api.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["core.api.parsers.JSONParser"],
     "DEFAULT_RENDERER_CLASSES": [
-        "tether.api.renderers.EnvelopeJSONRenderer",
-        "tether.api.renderers.EnvelopeBrowsableAPIRenderer",
+        "core.api.renderers.EnvelopeJSONRenderer",
+        "core.api.renderers.EnvelopeBrowsableAPIRenderer",
     ],
-    "DEFAULT_THROTTLE_CLASSES": ["tether.throttling.ScopedRateThrottle"],
-    "EXCEPTION_HANDLER": "tether.api.errors.envelope_exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["core.throttling.ScopedRateThrottle"],
+    "EXCEPTION_HANDLER": "core.api.errors.envelope_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     # Behind a TLS proxy exactly one hop is trusted for the client address.
@@ -201,7 +201,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "tether.api.schema.wrap_success_in_envelope",
+        "core.api.schema.wrap_success_in_envelope",
     ],
 }
 
@@ -260,11 +260,11 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
-# --- Logging: no token ever reaches a log line (see tether.logging) --------------------------
+# --- Logging: no token ever reaches a log line (see core.log_redaction) --------------------------
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact_tokens": {"()": "tether.logging.RedactTokensFilter"}},
+    "filters": {"redact_tokens": {"()": "core.log_redaction.RedactTokensFilter"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {
         "console": {

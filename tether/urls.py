@@ -3,8 +3,8 @@ from django.urls import include, path, re_path
 from drf_spectacular import renderers as openapi
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from tether.api.routes import api_path
-from tether.api.views import api_not_found
+from core.api.routes import api_path
+from core.api.views import api_not_found
 from tether.health import HealthView
 
 # The schema in JSON unless YAML is asked for (Accept or ?format=yaml): JSON is YAML too, so

@@ -16,6 +16,7 @@ from rest_framework_simplejwt.tokens import AccessToken
 
 from accounts.authentication import WEB_SESSION_KEY
 from accounts.services.sessions import SESSION_CLAIM, session_get_live
+from messaging.routing import websocket_urlpatterns
 
 
 class OptionalOriginValidator:
@@ -66,12 +67,6 @@ class TokenOrSessionAuthMiddleware:
         return await self.application(scope, receive, send)
 
 
-def build_websocket_application():
-    from messaging.routing import websocket_urlpatterns
-
-    return OptionalOriginValidator(
-        SessionMiddlewareStack(TokenOrSessionAuthMiddleware(URLRouter(websocket_urlpatterns)))
-    )
-
-
-websocket_application = build_websocket_application()
+websocket_application = OptionalOriginValidator(
+    SessionMiddlewareStack(TokenOrSessionAuthMiddleware(URLRouter(websocket_urlpatterns)))
+)

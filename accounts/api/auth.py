@@ -18,8 +18,8 @@ from accounts.serializers import (
 )
 from accounts.services.auth import auth_request_sign_in, auth_request_sign_up, auth_verify
 from accounts.services.sessions import session_end, session_refresh
-from tether.api.request import client_ip, user_agent
-from tether.api.schema import errors
+from core.api.request import client_ip, user_agent
+from core.api.schema import errors
 
 
 class PublicAPIView(APIView):

@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 
 from accounts.models import AuthSession
 from accounts.services.sessions import session_revoke, session_revoke_all
-from tether.api.schema import errors
+from core.api.schema import errors
 
 
 class SessionSerializer(serializers.ModelSerializer):

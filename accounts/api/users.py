@@ -22,8 +22,8 @@ from accounts.serializers import (
 from accounts.services.blocks import user_block, user_unblock
 from accounts.services.deletion import account_delete, account_delete_code_request
 from accounts.services.users import user_update
-from tether.api.request import client_ip
-from tether.api.schema import errors
+from core.api.request import client_ip
+from core.api.schema import errors
 
 
 class MeView(APIView):

@@ -9,7 +9,7 @@ from accounts.models import AuthSession, User, VerificationCode
 from accounts.services.codes import IssuedCode, verification_code_issue, verification_code_verify
 from accounts.services.sessions import TokenPair, session_issue_tokens, session_start
 from accounts.services.users import user_create
-from tether.api.exceptions import InvalidCode, PhoneTaken
+from core.api.exceptions import InvalidCode, PhoneTaken
 
 Purpose = VerificationCode.Purpose
 

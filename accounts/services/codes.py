@@ -18,8 +18,8 @@ from django.utils.crypto import constant_time_compare
 
 from accounts import sms
 from accounts.models import User, VerificationCode
-from tether.api.exceptions import CodeExpired, CodeThrottled, InvalidCode, TooManyAttempts
-from tether.locks import lock_key
+from core.api.exceptions import CodeExpired, CodeThrottled, InvalidCode, TooManyAttempts
+from core.locks import lock_key
 
 Purpose = VerificationCode.Purpose
 

@@ -16,7 +16,7 @@ from user_agents import parse as parse_user_agent
 
 from accounts.models import AuthSession, User
 from accounts.signals import sessions_revoked
-from tether.api.exceptions import InvalidToken
+from core.api.exceptions import InvalidToken
 
 SESSION_CLAIM = "sid"
 

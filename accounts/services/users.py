@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from accounts.models import User
 from accounts.services.sessions import session_revoke_all
 from accounts.signals import user_cut_off
-from tether.api.exceptions import PhoneTaken, UsernameTaken
+from core.api.exceptions import PhoneTaken, UsernameTaken
 
 _USERNAME_ALPHABET = string.ascii_lowercase + string.digits
 PROFILE_FIELDS = ("display_name", "username", "bio", "avatar_url")

@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from accounts import presence
 from accounts.models import User
 from chats.services import chat_get_or_create
+from core.api.schema import errors
 from messaging import selectors
 from messaging.serializers import (
     ChatOpenSerializer,
@@ -22,7 +23,6 @@ from messaging.serializers import (
     read_seqs_of,
 )
 from messaging.services import chat_mark_read
-from tether.api.schema import errors
 
 
 def _chat_context(viewer, chats) -> dict:

@@ -81,7 +81,7 @@ def test_throttle_off_never_lifts_the_per_phone_code_rules(api, settings):
 
 
 def test_with_redis_unreachable_the_limits_fail_open_and_say_so(api, redis_down, caplog):
-    with caplog.at_level(logging.WARNING, logger="tether.throttling"):
+    with caplog.at_level(logging.WARNING, logger="core.throttling"):
         for n in range(65):
             envelope_error(login(api, phone(n)), 404, "not_found")
     assert any("unreachable" in record.getMessage() for record in caplog.records)
@@ -96,7 +96,7 @@ def test_the_wait_is_never_shorter_than_what_is_left_of_the_window(redis_server)
     import math
     import time
 
-    from tether import throttling
+    from core import throttling
 
     assert throttling.hit("wait-test:shared", 1, 10) is None
     time.sleep(0.6)  # 9.4 s left: Redis TTL would round that down to 9

@@ -5,8 +5,8 @@ import logging
 
 import pytest
 
+from core.log_redaction import RedactTokensFilter, redact
 from tests.helpers import sign_in
-from tether.logging import RedactTokensFilter, redact
 
 JWT = "eyJhbGciOiJIUzI1NiJ9.eyJzaWQiOiJ4In0.c2lnbmF0dXJlLXBhcnQ"
 

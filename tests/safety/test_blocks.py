@@ -5,10 +5,10 @@ from channels.db import database_sync_to_async
 from django.test import TestCase
 
 from accounts.services.blocks import user_block
+from core.api.exceptions import Blocked
 from messaging.services import message_send
 from tests.helpers import envelope_data, envelope_error
 from tests.realtime.conftest import connect, nothing_of_type, ready, receive_type
-from tether.api.exceptions import Blocked
 
 
 @pytest.mark.django_db

@@ -22,8 +22,8 @@ from accounts.authentication import WEB_SESSION_KEY
 from accounts.models import User
 from accounts.services.auth import auth_request_sign_in, auth_request_sign_up, auth_verify
 from accounts.services.sessions import session_revoke
-from tether.api.exceptions import CodeThrottled
-from tether.api.request import client_ip
+from core.api.exceptions import CodeThrottled
+from core.api.request import client_ip
 from tether.pages.forms import CodeForm, PhoneForm, RegisterForm
 from tether.pages.strings import countdown_strings
 from tether.pages.web import live_web_session, rate_limited

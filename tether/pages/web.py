@@ -11,7 +11,7 @@ from rest_framework.throttling import BaseThrottle
 from accounts.authentication import WEB_SESSION_KEY
 from accounts.models import AuthSession, User
 from accounts.services.sessions import session_get_live
-from tether.throttling import hit
+from core.throttling import hit
 
 
 def live_web_session(request: HttpRequest) -> AuthSession | None:

@@ -14,9 +14,9 @@ import redis
 from django.conf import settings
 from rest_framework.throttling import BaseThrottle
 
-from tether.redis import get_redis
+from core.redis import get_redis
 
-logger = logging.getLogger("tether.throttling")
+logger = logging.getLogger("core.throttling")
 
 _local_lock = threading.Lock()
 _local_windows: dict[str, tuple[float, int]] = {}

@@ -3,7 +3,7 @@
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from tether.api.errors import error_json
+from core.api.errors import error_json
 
 
 # Exempt: it changes nothing, and without it a POST or DELETE to a malformed path id met the

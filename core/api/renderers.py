@@ -1,7 +1,7 @@
 """Renderers that put every successful answer into the contract's envelope.
 
 Views return plain serializer data; the envelope is added here so that no view can forget it.
-Error bodies are built by ``tether.api.errors`` and pass through unchanged.
+Error bodies are built by ``core.api.errors`` and pass through unchanged.
 """
 
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer

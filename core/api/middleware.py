@@ -6,7 +6,7 @@ import os
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
-from tether.api.errors import STATUS_CODES, error_json
+from core.api.errors import STATUS_CODES, error_json
 
 logger = logging.getLogger("tether.api")
 

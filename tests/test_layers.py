@@ -1,0 +1,20 @@
+"""The layers import downward only: core < accounts < chats < messaging < moderation < tether.
+
+import-linter reads every import (function-level ones included) and fails on an arrow that
+points up; the contract lives in pyproject.toml.
+"""
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_no_module_imports_a_layer_above_its_own():
+    lint_imports = Path(sys.executable).with_name("lint-imports")
+    result = subprocess.run(
+        [str(lint_imports), "--no-cache"], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 kept, 0 broken" in result.stdout
