@@ -162,9 +162,7 @@ export function formatPresence(user) {
 
 /** Length in code points, as the server counts it. */
 export function codePoints(text) {
-  let length = 0;
-  for (const _ of text) length += 1;
-  return length;
+  return Array.from(text).length;
 }
 
 /** A UUID v4 for client_id (crypto.randomUUID needs a secure context; this does not). */

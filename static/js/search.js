@@ -55,7 +55,7 @@ export class Search {
     let users;
     try {
       ({ data: users } = await api("GET", `/api/users?q=${encodeURIComponent(query)}`));
-    } catch (error) {
+    } catch {
       if (asked === this.asked) this.status.textContent = t("error_generic");
       return;
     }
