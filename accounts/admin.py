@@ -6,6 +6,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db import models
 
 from accounts.models import AuthSession, User, VerificationCode
+from accounts.services.users import user_deactivate
 from core.admin_tools import ReadOnlyAdminMixin
 
 
@@ -40,6 +41,13 @@ class UserAdmin(DjangoUserAdmin):
     add_fieldsets = [
         (None, {"fields": ["phone", "username", "display_name", "password1", "password2"]}),
     ]
+
+    def save_model(self, request, obj: User, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            # Unticking "active" cuts the person off like any deactivation: the service
+            # ends their sessions and closes their sockets.
+            user_deactivate(user=obj)
 
 
 @admin.register(VerificationCode)

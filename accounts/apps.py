@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from accounts import receivers, schema  # noqa: F401
+        from accounts import schema  # noqa: F401  (OpenAPI extensions register on import)

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 
 USERNAME_PATTERN = r"^[a-z0-9_]{5,32}$"
+AVATAR_URL_MAX = 2000
 username_validator = RegexValidator(
     USERNAME_PATTERN, "5 to 32 characters: lowercase letters, digits and underscores."
 )
@@ -17,9 +18,16 @@ username_validator = RegexValidator(
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
+    def get_by_natural_key(self, username):
+        # The admin's sign-in finds staff whatever case they type their username in.
+        return self.get(username=User.normalize_username(username))
+
     def create_user(self, phone: str, username: str, display_name: str, password=None, **extra):
         user = self.model(
-            phone=phone, username=username.lower(), display_name=display_name, **extra
+            phone=phone,
+            username=User.normalize_username(username),
+            display_name=display_name,
+            **extra,
         )
         if password:
             user.set_password(password)
@@ -40,11 +48,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     # Null once the account is deleted, so that the number can register anew.
     phone = models.CharField(max_length=16, unique=True, null=True, blank=True)
-    # Always stored lowercased, so uniqueness holds whatever case people type.
+    # Always stored through normalize_username (lowercased): unique whatever the case.
     username = models.CharField(max_length=32, unique=True, validators=[username_validator])
     display_name = models.CharField(max_length=100)
     bio = models.TextField(blank=True, validators=[MaxLengthValidator(500)])
-    avatar_url = models.URLField(max_length=500, blank=True)
+    avatar_url = models.URLField(max_length=AVATAR_URL_MAX, blank=True)
     last_seen = models.DateTimeField(null=True, blank=True)
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
@@ -62,10 +70,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     def __str__(self) -> str:
         return f"{self.display_name} (@{self.username})"
 
-    def save(self, *args, **kwargs):
-        if self.username:
-            self.username = self.username.lower()
-        super().save(*args, **kwargs)
+    @classmethod
+    def normalize_username(cls, username: str) -> str:
+        """The one place usernames are folded: Unicode-normalised (as Django does), then
+        lowercased, so that names are unique whatever their case."""
+        return super().normalize_username(username).lower()
 
 
 class AuthSession(models.Model):

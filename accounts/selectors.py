@@ -2,7 +2,7 @@
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from accounts.models import User
+from accounts.models import AuthSession, User
 
 SEARCH_LIMIT = 20
 
@@ -13,7 +13,7 @@ def user_search(*, viewer: User, q: str | None = None, phone: str | None = None)
     if phone is not None:
         return users.filter(phone=phone)[:SEARCH_LIMIT]
     words = q.split()
-    condition = Q(username__startswith=q.strip().lower())
+    condition = Q(username__startswith=User.normalize_username(q.strip()))
     if words:
         by_name = Q()
         for word in words:
@@ -55,3 +55,25 @@ def block_exists_with(user_id) -> Exists:
             | Q(blocker_id=OuterRef("user_id"), blocked_id=user_id)
         )
     )
+
+
+def user_visible(*, user_id) -> User | None:
+    """A user as others may look them up: active accounts, and deleted ones (which read as
+    "Deleted account"); deactivated accounts are gone. None if there is no such user."""
+    return User.objects.filter(Q(is_active=True) | Q(deleted_at__isnull=False), pk=user_id).first()
+
+
+def user_find(*, user_id=None, username: str | None = None) -> User | None:
+    """The account with ``user_id`` or ``username`` (any case), active or not."""
+    if user_id is not None:
+        return User.objects.filter(pk=user_id).first()
+    return User.objects.filter(username=User.normalize_username(username or "")).first()
+
+
+def user_last_seen(*, user_id):
+    return User.objects.filter(pk=user_id).values_list("last_seen", flat=True).first()
+
+
+def session_list_live(*, user: User) -> QuerySet:
+    """``user``'s sign-ins that have not ended, the most recently used first."""
+    return AuthSession.objects.filter(user=user, revoked_at__isnull=True).order_by("-last_used_at")

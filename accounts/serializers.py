@@ -5,10 +5,10 @@ import re
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
-from accounts import presence
-from accounts.models import USERNAME_PATTERN, User
+from accounts.models import AVATAR_URL_MAX, USERNAME_PATTERN, User
 from accounts.phones import normalize_phone
 from core.api.fields import StrictCharField
+from core.api.prepared import from_context
 
 
 class PhoneField(StrictCharField):
@@ -38,7 +38,7 @@ class UsernameField(StrictCharField):
     }
 
     def to_internal_value(self, data):
-        value = super().to_internal_value(data).lower()
+        value = User.normalize_username(super().to_internal_value(data))
         if not re.fullmatch(USERNAME_PATTERN, value):
             self.fail("format")
         return value
@@ -47,8 +47,8 @@ class UsernameField(StrictCharField):
 class UserSerializer(serializers.ModelSerializer):
     """Another user as anyone may see them; ``online`` from the presence store.
 
-    The view puts ``online_ids`` (one lookup for the whole page) into the context; without
-    it each user asks the store alone.
+    The view puts ``online_ids`` (one lookup for the whole page, ``presence.online_ids``)
+    into the context; a serializer without it fails rather than ask once per user.
     """
 
     online = serializers.SerializerMethodField()
@@ -59,10 +59,7 @@ class UserSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_online(self, user: User) -> bool:
-        online_ids = self.context.get("online_ids")
-        if online_ids is None:
-            online_ids = presence.online_ids([user.pk])
-        return user.pk in online_ids
+        return user.pk in from_context(self, "online_ids")
 
 
 class MeSerializer(UserSerializer):
@@ -75,7 +72,7 @@ class ProfileUpdateSerializer(serializers.Serializer):
     display_name = DisplayNameField(required=False)
     username = UsernameField(required=False)
     bio = StrictCharField(required=False, allow_blank=True, max_length=500)
-    avatar_url = serializers.URLField(required=False, allow_blank=True, max_length=500)
+    avatar_url = serializers.URLField(required=False, allow_blank=True, max_length=AVATAR_URL_MAX)
 
     def validate_avatar_url(self, value):
         if not isinstance(self.initial_data.get("avatar_url"), str):

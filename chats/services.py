@@ -1,21 +1,25 @@
 """Writes for chats that tell nobody: opening a direct chat."""
 
 from django.db import IntegrityError, transaction
-from rest_framework.exceptions import ValidationError
 
+from accounts.models import User
 from accounts.selectors import blocked_between
 from chats.models import Chat, ChatMember
-from core.api.exceptions import Blocked
+from core.errors import Blocked, NotFound, ValidationFailed
 
 
-def chat_get_or_create(*, user, peer) -> tuple[Chat, bool]:
+def chat_get_or_create(*, user: User, peer: User) -> tuple[Chat, bool]:
     """The direct chat of ``user`` and ``peer``, created if new: ``(chat, created)``.
 
-    Race-safe: two people opening the chat with each other at the same moment both get the
-    one chat, because ``direct_key`` is unique and the loser of the insert reads the winner's.
+    The peer must be an active account (else NotFound, as for no account at all), not
+    ``user``, and no block may stand between them. Race-safe: two people opening the chat
+    with each other at the same moment both get the one chat, because ``direct_key`` is
+    unique and the loser of the insert reads the winner's.
     """
     if peer.pk == user.pk:
-        raise ValidationError({"user_id": ["You cannot open a chat with yourself."]})
+        raise ValidationFailed.on("user_id", "You cannot open a chat with yourself.")
+    if not peer.is_active:
+        raise NotFound("No such user.")
     if blocked_between(user.pk, [peer.pk]):
         raise Blocked()
     key = Chat.direct_key_for(user.pk, peer.pk)

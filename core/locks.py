@@ -5,15 +5,34 @@ import hashlib
 from django.db import connection
 
 
+def _advisory_key(namespace: str, value: str) -> int:
+    digest = hashlib.blake2b(f"{namespace}:{value}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
 def lock_key(namespace: str, value: str) -> None:
-    """Hold a transaction-scoped lock on ``namespace:value`` until the transaction ends.
+    """Hold an exclusive transaction-scoped lock on ``namespace:value`` until it ends.
 
     PostgreSQL takes an advisory lock; SQLite needs nothing more, since Tether opens its
     transactions there with BEGIN IMMEDIATE, which already admits one writer at a time.
     """
     if connection.vendor != "postgresql":
         return
-    digest = hashlib.blake2b(f"{namespace}:{value}".encode(), digest_size=8).digest()
-    key = int.from_bytes(digest, "big", signed=True)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_advisory_key(namespace, value)])
+
+
+def lock_keys(namespace: str, values: list[str]) -> None:
+    """``lock_key`` on several values, always in the same order (so two callers never wait
+    for each other in a circle)."""
+    for value in sorted(set(values)):
+        lock_key(namespace, value)
+
+
+def lock_key_shared(namespace: str, value: str) -> None:
+    """A shared lock on ``namespace:value``: any number of holders at once, but none while
+    someone holds ``lock_key`` on it (a reader-writer lock across processes)."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock_shared(%s)", [_advisory_key(namespace, value)])

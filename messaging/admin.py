@@ -1,11 +1,14 @@
 """Messages in the admin: find them by content, chat, sender and state. The moderation app
 adds the action that deletes through the service."""
 
+import uuid
+
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.html import format_html
 
+from accounts.models import User
 from core.admin_tools import ReadOnlyAdminMixin, TextInputFilter
 from messaging.models import Message
 
@@ -27,9 +30,8 @@ class SenderFilter(TextInputFilter):
         value = (self.value() or "").strip()
         if not value:
             return queryset
-        return queryset.filter(sender__username=value.lower().lstrip("@")) | queryset.filter(
-            sender__phone=value
-        )
+        username = User.normalize_username(value.lstrip("@"))
+        return queryset.filter(sender__username=username) | queryset.filter(sender__phone=value)
 
 
 class DeletedFilter(admin.SimpleListFilter):
@@ -48,8 +50,6 @@ class DeletedFilter(admin.SimpleListFilter):
 
 
 def _is_uuid(value: str) -> bool:
-    import uuid
-
     try:
         uuid.UUID(value)
     except ValueError:

@@ -9,14 +9,16 @@ import logging
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
-from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.exceptions import ValidationError
 
-from core.api.errors import envelope_exception_handler
+from core.api.errors import SERVER_ERROR, error_reply
 from core.api.fields import StrictUUIDField
-from messaging import events, presence
-from messaging.selectors import chat_typing_recipients
+from messaging import events
+from messaging.inputs import message_send_from_input
+from messaging.presence import presence_connect, presence_disconnect
 from messaging.serializers import ReadSerializer
-from messaging.services import chat_mark_read, message_send_from_input
+from messaging.services import chat_mark_read
+from messaging.services.typing import typing_forget, typing_notify
 
 logger = logging.getLogger("tether.ws")
 
@@ -54,7 +56,6 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         self.user_id = str(session.user_id)
         self.session_id = str(session.id)
         self.group = events.user_group(self.user_id)
-        self.typing_recipients: dict[str, list] = {}
         try:
             await asyncio.wait_for(
                 self.channel_layer.group_add(self.group, self.channel_name), JOIN_TIMEOUT
@@ -65,7 +66,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=CLOSE_TRY_AGAIN_LATER)
             return
         self.joined = True
-        await presence.connection_opened(self.user_id, self.channel_name)
+        await presence_connect(user_id=self.user_id, connection=self.channel_name)
 
     async def disconnect(self, code) -> None:
         if not getattr(self, "joined", False):
@@ -77,7 +78,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             )
         except Exception:
             logger.warning("Could not leave the user's group on disconnect")
-        await presence.connection_closed(self.user_id, self.channel_name)
+        await presence_disconnect(user_id=self.user_id, connection=self.channel_name)
 
     # --- client frames ------------------------------------------------------------------
 
@@ -101,12 +102,12 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             return
         try:
             await handler(self, frame)
-        except APIException as exc:
-            body = envelope_exception_handler(exc, {"view": self}).data
-            await self.send_error(body["code"], body["error"], client_id, body.get("fields"))
-        except Exception:
-            logger.exception("Unexpected error handling a %s frame", frame.get("type"))
-            await self.send_error("server_error", "Something went wrong on our side.", client_id)
+        except Exception as exc:
+            reply = error_reply(exc)
+            if reply is None:
+                logger.exception("Unexpected error handling a %s frame", frame.get("type"))
+                reply = SERVER_ERROR
+            await self.send_error(reply.code, reply.message, client_id, reply.fields)
 
     async def on_send(self, frame: dict) -> None:
         result = await in_thread(message_send_from_input)(sender=await self._user(), data=frame)
@@ -122,11 +123,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         )
 
     async def on_typing(self, frame: dict) -> None:
-        chat_id = str(_valid_chat_id(frame))
-        recipients = await self._typing_recipients(chat_id)
-        await events.apublish(
-            recipients, events.typing_event(chat_id=chat_id, user_id=self.user_id)
-        )
+        await typing_notify(user_id=self.user_id, chat_id=str(_valid_chat_id(frame)))
 
     async def on_ping(self, frame: dict) -> None:
         await self.send_json({"type": "pong"})
@@ -150,24 +147,13 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         """The connection's user, loaded with the session at the handshake."""
         return self.scope["auth_session"].user
 
-    async def _typing_recipients(self, chat_id: str) -> list:
-        """The other members who may see this user type (no block either way), remembered
-        for the connection's life; a block made or lifted clears the memory."""
-        recipients = self.typing_recipients.get(chat_id)
-        if recipients is None:
-            recipients = await in_thread(chat_typing_recipients)(
-                chat_id=chat_id, user_id=self.user_id
-            )
-            self.typing_recipients[chat_id] = recipients
-        return recipients
-
     # --- group events -------------------------------------------------------------------
 
     async def tether_event(self, message: dict) -> None:
         await self.send_json(message["event"])
 
     async def tether_blocks(self, message: dict) -> None:
-        self.typing_recipients.clear()
+        typing_forget(user_id=self.user_id)
 
     async def tether_close(self, message: dict) -> None:
         sessions = message.get("session_ids")

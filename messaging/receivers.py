@@ -1,10 +1,8 @@
 """Messaging's answers to account events: ended sign-ins and cut-off users lose their
 sockets on every process."""
 
-from accounts import presence as accounts_presence
 from accounts.signals import blocks_changed, sessions_revoked, user_cut_off
 from messaging import events
-from messaging.presence import online_ids
 
 
 def _close_revoked(sender, user_id, session_ids, **kwargs) -> None:
@@ -22,4 +20,3 @@ def _forget_typing_recipients(sender, user_ids, **kwargs) -> None:
 blocks_changed.connect(_forget_typing_recipients, weak=False, dispatch_uid="messaging_blocks")
 sessions_revoked.connect(_close_revoked, weak=False, dispatch_uid="messaging_close_revoked")
 user_cut_off.connect(_close_all, weak=False, dispatch_uid="messaging_close_all")
-accounts_presence.register_reader(online_ids)

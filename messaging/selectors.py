@@ -4,10 +4,10 @@ from dataclasses import dataclass
 
 from django.db.models import Count, F, OuterRef, Prefetch, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
-from rest_framework.exceptions import NotFound
 
 from accounts.selectors import block_exists_with
 from chats.models import Chat, ChatMember
+from core.errors import NotFound
 from messaging.models import Message
 
 
@@ -98,3 +98,15 @@ def chat_typing_recipients(*, chat_id, user_id) -> list:
     if all(str(member) != str(user_id) for member, _ in members):
         raise NotFound("No such chat.")
     return [member for member, blocked in members if str(member) != str(user_id) and not blocked]
+
+
+def presence_watchers(*, user_id) -> list:
+    """Who hears ``user_id``'s presence: everyone sharing a chat with them, no block between."""
+    return list(
+        ChatMember.objects.filter(chat__memberships__user_id=user_id)
+        .exclude(user_id=user_id)
+        .annotate(blocked=block_exists_with(user_id))
+        .filter(blocked=False)
+        .values_list("user_id", flat=True)
+        .distinct()
+    )

@@ -1,15 +1,15 @@
 """Shapes of messages and chats (contract: "Objects"), and the inputs that make them."""
 
-from datetime import UTC
-
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.serializers import UserSerializer
 from chats.models import Chat
 from core.api.fields import StrictCharField, StrictIntegerField, StrictUUIDField
+from core.api.prepared import annotated, from_context, prefetched
+from messaging.content import MAX_CONTENT
 from messaging.models import Message
-
-MAX_CONTENT = 4096
+from messaging.payloads import message_data, read_seqs_of
 
 
 class MessageSerializer(serializers.ModelSerializer):
@@ -18,7 +18,7 @@ class MessageSerializer(serializers.ModelSerializer):
     chat_id = serializers.UUIDField(read_only=True)
     sender_id = serializers.UUIDField(read_only=True)
     deleted = serializers.BooleanField(read_only=True)
-    is_read = serializers.SerializerMethodField()
+    is_read = serializers.BooleanField(read_only=True)
 
     class Meta:
         model = Message
@@ -28,48 +28,13 @@ class MessageSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
         read_only_fields = fields
 
-    def get_is_read(self, message: Message) -> bool:
-        return _is_read(message, self.context.get("read_seqs", {}))
-
     def to_representation(self, message: Message) -> dict:
         # The fields above describe the shape (and the OpenAPI schema); the dict itself is
-        # built directly: this runs for every message sent, listed and pushed.
-        return message_data(message, self.context.get("read_seqs", {}))
+        # built by messaging.payloads, which every door shares.
+        return message_data(message, from_context(self, "read_seqs"))
 
 
-def _is_read(message: Message, read_seqs: dict) -> bool:
-    reads = read_seqs.get(message.chat_id, {})
-    others = [seq for user_id, seq in reads.items() if user_id != message.sender_id]
-    return bool(others) and all(seq >= message.seq for seq in others)
-
-
-def _iso(moment) -> str | None:
-    """DRF's DateTimeField output: ISO 8601 in UTC with a ``Z``."""
-    if moment is None:
-        return None
-    text = moment.astimezone(UTC).isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
-
-
-def read_seqs_of(chat: Chat) -> dict:
-    """``{chat.id: {user_id: last_read_seq}}`` from prefetched memberships."""
-    return {chat.id: {m.user_id: m.last_read_seq for m in chat.memberships.all()}}
-
-
-def message_data(message: Message, read_seqs: dict) -> dict:
-    """The contract's message object; ``read_seqs`` as from ``read_seqs_of``."""
-    return {
-        "id": str(message.id),
-        "chat_id": str(message.chat_id),
-        "seq": message.seq,
-        "sender_id": str(message.sender_id),
-        "content": message.content,
-        "client_id": message.client_id,
-        "created_at": _iso(message.created_at),
-        "edited_at": _iso(message.edited_at),
-        "deleted": message.deleted_at is not None,
-        "is_read": _is_read(message, read_seqs),
-    }
+_CHAT_SELECTOR = "messaging.selectors.chat_list"
 
 
 class ChatSerializer(serializers.ModelSerializer):
@@ -91,10 +56,10 @@ class ChatSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def _viewer_id(self):
-        return self.context["viewer"].pk
+        return from_context(self, "viewer").pk
 
     def _memberships(self, chat: Chat) -> list:
-        return list(chat.memberships.all())
+        return prefetched(chat, "memberships", _CHAT_SELECTOR)
 
     def _peer_membership(self, chat: Chat):
         others = [m for m in self._memberships(chat) if m.user_id != self._viewer_id()]
@@ -111,21 +76,11 @@ class ChatSerializer(serializers.ModelSerializer):
         return self._user_data(peer.user) if peer else None
 
     def get_last_message(self, chat: Chat) -> dict | None:
-        last = getattr(chat, "last_messages", None)
-        if last is None:
-            last = list(chat.messages.filter(seq=chat.last_seq))
+        last = annotated(chat, "last_messages", _CHAT_SELECTOR)
         return message_data(last[0], read_seqs_of(chat)) if last else None
 
     def get_unread_count(self, chat: Chat) -> int:
-        unread = getattr(chat, "unread_count", None)
-        if unread is None:
-            mine = self.get_last_read_seq(chat)
-            unread = (
-                chat.messages.filter(seq__gt=mine, deleted_at__isnull=True)
-                .exclude(sender_id=self._viewer_id())
-                .count()
-            )
-        return unread
+        return annotated(chat, "unread_count", _CHAT_SELECTOR)
 
     def get_last_read_seq(self, chat: Chat) -> int:
         mine = [m for m in self._memberships(chat) if m.user_id == self._viewer_id()]
@@ -146,15 +101,12 @@ class ChatOpenSerializer(serializers.Serializer):
         return attrs
 
 
-def validate_content(value: str) -> str:
-    if not value.strip():
-        raise serializers.ValidationError("A message cannot be only white space.")
-    return value
-
-
+@extend_schema_field({"type": "string", "minLength": 1, "maxLength": MAX_CONTENT})
 class ContentField(StrictCharField):
+    """A string; what it may hold is the services' rule (``messaging.content``)."""
+
     def __init__(self, **kwargs):
-        kwargs.update(min_length=1, max_length=MAX_CONTENT, validators=[validate_content])
+        kwargs.update(allow_blank=True)
         super().__init__(**kwargs)
 
 

@@ -3,10 +3,10 @@ clients are told and sessions end) and is recorded here with who, what, when and
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from rest_framework.exceptions import NotFound
 
 from accounts.models import User
 from accounts.services.users import user_deactivate
+from core.errors import NotFound
 from messaging.models import Message
 from messaging.selectors import message_for_member
 from messaging.services import message_delete

@@ -1,6 +1,5 @@
 """``/api/auth/sessions*``: one's sign-ins, and ending them."""
 
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -8,8 +7,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import AuthSession
+from accounts.selectors import session_list_live
 from accounts.services.sessions import session_revoke, session_revoke_all
 from core.api.schema import errors
+from core.errors import NotFound
 
 
 class SessionSerializer(serializers.ModelSerializer):
@@ -25,10 +26,6 @@ class SessionSerializer(serializers.ModelSerializer):
         return current is not None and session.pk == current.pk
 
 
-def _live_sessions(user):
-    return AuthSession.objects.filter(user=user, revoked_at__isnull=True).order_by("-last_used_at")
-
-
 class SessionListView(APIView):
     @extend_schema(
         responses={200: SessionSerializer(many=True), **errors(401)}, summary="My sign-ins"
@@ -36,14 +33,16 @@ class SessionListView(APIView):
     def get(self, request: Request) -> Response:
         context = {"current": getattr(request, "auth_session", None)}
         return Response(
-            SessionSerializer(_live_sessions(request.user), many=True, context=context).data
+            SessionSerializer(session_list_live(user=request.user), many=True, context=context).data
         )
 
 
 class SessionDetailView(APIView):
     @extend_schema(responses={200: None, **errors(401, 404)}, summary="End one sign-in")
     def delete(self, request: Request, session_id) -> Response:
-        session = get_object_or_404(_live_sessions(request.user), pk=session_id)
+        session = session_list_live(user=request.user).filter(pk=session_id).first()
+        if session is None:
+            raise NotFound("No such session.")
         session_revoke(session=session)
         return Response({})
 

@@ -1,7 +1,5 @@
 """``/api/users*``: one's own profile, other people, and finding them."""
 
-from django.db.models import Q
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -9,7 +7,7 @@ from rest_framework.views import APIView
 
 from accounts import presence
 from accounts.models import User
-from accounts.selectors import blocked_users, user_search
+from accounts.selectors import blocked_users, user_find, user_search, user_visible
 from accounts.serializers import (
     AccountDeleteSerializer,
     BlockStateSerializer,
@@ -24,6 +22,7 @@ from accounts.services.deletion import account_delete, account_delete_code_reque
 from accounts.services.users import user_update
 from core.api.request import client_ip
 from core.api.schema import errors
+from core.errors import NotFound
 
 
 class MeView(APIView):
@@ -35,7 +34,7 @@ class MeView(APIView):
 
     @extend_schema(responses={200: MeSerializer, **errors(401)}, summary="My profile")
     def get(self, request: Request) -> Response:
-        return Response(MeSerializer(request.user).data)
+        return Response(_me(request.user))
 
     @extend_schema(
         request=ProfileUpdateSerializer,
@@ -46,7 +45,7 @@ class MeView(APIView):
         serializer = ProfileUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         user = user_update(user=request.user, **serializer.validated_data)
-        return Response(MeSerializer(user).data)
+        return Response(_me(user))
 
     @extend_schema(
         request=AccountDeleteSerializer,
@@ -63,9 +62,9 @@ class MeView(APIView):
 class UserDetailView(APIView):
     @extend_schema(responses={200: UserSerializer, **errors(401, 404)}, summary="A user")
     def get(self, request: Request, user_id) -> Response:
-        # Deleted accounts stay visible, anonymised; deactivated ones are gone.
-        visible = User.objects.filter(Q(is_active=True) | Q(deleted_at__isnull=False))
-        user = get_object_or_404(visible, pk=user_id)
+        user = user_visible(user_id=user_id)
+        if user is None:
+            raise NotFound("No such user.")
         context = {"online_ids": presence.online_ids([user.pk], viewer_id=request.user.pk)}
         return Response(UserSerializer(user, context=context).data)
 
@@ -108,14 +107,14 @@ class BlockView(APIView):
         summary="Block a user",
     )
     def post(self, request: Request, user_id) -> Response:
-        user_block(user=request.user, target=get_object_or_404(User, pk=user_id))
+        user_block(user=request.user, target=_user_or_404(user_id))
         return Response({"blocked": True})
 
     @extend_schema(
         responses={200: BlockStateSerializer, **errors(401, 404)}, summary="Unblock a user"
     )
     def delete(self, request: Request, user_id) -> Response:
-        user_unblock(user=request.user, target=get_object_or_404(User, pk=user_id))
+        user_unblock(user=request.user, target=_user_or_404(user_id))
         return Response({"blocked": False})
 
 
@@ -127,3 +126,14 @@ class BlockedListView(APIView):
         users = list(blocked_users(user=request.user))
         context = {"online_ids": set()}  # no presence for people one blocks
         return Response(UserSerializer(users, many=True, context=context).data)
+
+
+def _me(user: User) -> dict:
+    return MeSerializer(user, context={"online_ids": presence.online_ids([user.pk])}).data
+
+
+def _user_or_404(user_id) -> User:
+    user = user_find(user_id=user_id)
+    if user is None:
+        raise NotFound("No such user.")
+    return user

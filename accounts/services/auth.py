@@ -3,13 +3,12 @@
 from dataclasses import dataclass
 
 from django.db import transaction
-from rest_framework.exceptions import NotFound
 
 from accounts.models import AuthSession, User, VerificationCode
 from accounts.services.codes import IssuedCode, verification_code_issue, verification_code_verify
 from accounts.services.sessions import TokenPair, session_issue_tokens, session_start
 from accounts.services.users import user_create
-from core.api.exceptions import InvalidCode, PhoneTaken
+from core.errors import InvalidCode, NotFound, PhoneTaken
 
 Purpose = VerificationCode.Purpose
 

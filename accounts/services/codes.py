@@ -6,7 +6,6 @@ processes asked at the same moment never both pass a rule that one alone would f
 
 import hashlib
 import hmac
-import math
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -18,7 +17,7 @@ from django.utils.crypto import constant_time_compare
 
 from accounts import sms
 from accounts.models import User, VerificationCode
-from core.api.exceptions import CodeExpired, CodeThrottled, InvalidCode, TooManyAttempts
+from core.errors import CodeExpired, CodeThrottled, InvalidCode, TooManyAttempts
 from core.locks import lock_key
 
 Purpose = VerificationCode.Purpose
@@ -76,7 +75,7 @@ def verification_code_issue(
         now = timezone.now()
         wait = _resend_wait(phone, now)
         if wait > 0:
-            raise CodeThrottled(wait=math.ceil(wait))
+            raise CodeThrottled(wait=wait)
         VerificationCode.objects.filter(
             phone=phone, purpose=purpose, used_at__isnull=True, replaced_at__isnull=True
         ).update(replaced_at=now)

@@ -11,8 +11,7 @@ from django.utils import timezone
 
 from accounts.models import User, VerificationCode
 from accounts.services.codes import IssuedCode, verification_code_issue, verification_code_verify
-from accounts.services.sessions import session_revoke_all
-from accounts.signals import user_cut_off
+from accounts.services.users import user_deactivate
 
 DELETED_NAME = "Deleted account"
 Purpose = VerificationCode.Purpose
@@ -26,7 +25,7 @@ def account_delete_code_request(*, user: User, ip: str | None) -> IssuedCode:
 
 
 def account_delete(*, user: User, code: str) -> None:
-    """Spend a deletion code and anonymise the account; its sessions and sockets end."""
+    """Spend a deletion code, anonymise the account and cut it off (sessions, sockets)."""
     verification_code_verify(phone=user.phone, code=code, purposes=[Purpose.DELETE_ACCOUNT])
     with transaction.atomic():
         user.phone = None
@@ -34,10 +33,10 @@ def account_delete(*, user: User, code: str) -> None:
         user.display_name = DELETED_NAME
         user.bio = ""
         user.avatar_url = ""
-        user.is_active = False
         user.deleted_at = timezone.now()
         user.set_unusable_password()
-        user.save()
-        session_revoke_all(user=user)
-        user_id = user.pk
-        transaction.on_commit(lambda: user_cut_off.send(sender=User, user_id=user_id))
+        user.save(
+            update_fields=["phone", "username", "display_name", "bio", "avatar_url",
+                           "deleted_at", "password"]
+        )  # fmt: skip
+        user_deactivate(user=user)

@@ -16,7 +16,7 @@ from user_agents import parse as parse_user_agent
 
 from accounts.models import AuthSession, User
 from accounts.signals import sessions_revoked
-from core.api.exceptions import InvalidToken
+from core.errors import InvalidToken
 
 SESSION_CLAIM = "sid"
 
@@ -117,15 +117,21 @@ def session_revoke(*, session: AuthSession) -> None:
             _announce(session.user_id, [session.id])
 
 
-def session_revoke_all(*, user: User, keep: AuthSession | None = None) -> int:
-    """End every live session of ``user`` but ``keep``; the number ended."""
+def session_revoke_all(
+    *, user: User, keep: AuthSession | None = None, announce: bool = True
+) -> int:
+    """End every live session of ``user`` but ``keep``; the number ended.
+
+    ``announce=False`` when the caller closes all of the user's sockets itself.
+    """
     with transaction.atomic():
         live = AuthSession.objects.filter(user=user, revoked_at__isnull=True)
         if keep is not None:
             live = live.exclude(pk=keep.pk)
         ids = list(live.values_list("id", flat=True))
         AuthSession.objects.filter(pk__in=ids).update(revoked_at=timezone.now())
-        _announce(user.pk, ids)
+        if announce:
+            _announce(user.pk, ids)
     return len(ids)
 
 

@@ -2,16 +2,20 @@
 
 import secrets
 import string
+from datetime import datetime
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.services.sessions import session_revoke_all
 from accounts.signals import user_cut_off
-from core.api.exceptions import PhoneTaken, UsernameTaken
+from core.errors import PhoneTaken, UsernameTaken, ValidationFailed
 
 _USERNAME_ALPHABET = string.ascii_lowercase + string.digits
 PROFILE_FIELDS = ("display_name", "username", "bio", "avatar_url")
+_URL_SCHEMES = ("https://", "http://")
 
 
 def username_generate() -> str:
@@ -36,29 +40,68 @@ def user_create(*, phone: str, display_name: str) -> User:
     raise PhoneTaken()
 
 
-def user_update(*, user: User, **changes) -> User:
-    """Apply profile ``changes`` (already validated); 409 if the username is taken."""
-    fields = [name for name in PROFILE_FIELDS if name in changes]
-    for name in fields:
+def _profile_check(changes: dict) -> dict:
+    """The contract's profile rules, whoever asks: cleaned values, or ValidationFailed."""
+    cleaned, problems = {}, {}
+    for name in PROFILE_FIELDS:
+        if name not in changes:
+            continue
         value = changes[name]
-        setattr(user, name, value.lower() if name == "username" else value)
-    if "username" in changes and (
+        if not isinstance(value, str):
+            problems[name] = ["Must be a string."]
+            continue
+        if name == "username":
+            value = User.normalize_username(value)
+        if name == "display_name":
+            value = value.strip()
+        try:
+            value = User._meta.get_field(name).clean(value, None)
+        except DjangoValidationError as exc:
+            problems[name] = list(exc.messages)
+            continue
+        if name == "avatar_url" and value and not value.lower().startswith(_URL_SCHEMES):
+            problems[name] = ["Must be an http or https address."]
+            continue
+        cleaned[name] = value
+    if problems:
+        raise ValidationFailed(problems)
+    return cleaned
+
+
+def user_update(*, user: User, **changes) -> User:
+    """Apply profile ``changes`` under the profile rules; 409 if the username is taken."""
+    cleaned = _profile_check(changes)
+    for name, value in cleaned.items():
+        setattr(user, name, value)
+    if "username" in cleaned and (
         User.objects.filter(username=user.username).exclude(pk=user.pk).exists()
     ):
         raise UsernameTaken()
     try:
         with transaction.atomic():
-            user.save(update_fields=fields or None)
+            user.save(update_fields=list(cleaned) or None)
     except IntegrityError as exc:
         raise UsernameTaken() from exc
     return user
 
 
 def user_deactivate(*, user: User) -> User:
-    """Cut ``user`` off: tokens stop at once, sessions end, sockets close (after commit)."""
+    """The one way to cut a user off, whoever does it (a moderator, the admin, deletion).
+
+    The account stops at once: its sessions end (so its tokens stop working), and after
+    commit every process closes its sockets.
+    """
     with transaction.atomic():
         User.objects.filter(pk=user.pk).update(is_active=False)
         user.is_active = False
-        session_revoke_all(user=user)
-        transaction.on_commit(lambda: user_cut_off.send(sender=User, user_id=user.pk))
+        session_revoke_all(user=user, announce=False)
+        user_id = user.pk
+        transaction.on_commit(lambda: user_cut_off.send(sender=User, user_id=user_id))
     return user
+
+
+def user_mark_seen(*, user_id) -> datetime:
+    """Stamp ``last_seen`` now (the user's last connection just closed); the time."""
+    now = timezone.now()
+    User.objects.filter(pk=user_id).update(last_seen=now)
+    return now

@@ -1,15 +1,22 @@
-"""Every API failure, whatever raised it, becomes the contract's error envelope."""
+"""Every failure, whatever raised it, becomes the contract's error envelope.
+
+``error_reply`` is the one mapping: the REST exception handler below and the WebSocket
+consumer's error frames both use it.
+"""
 
 import logging
 import math
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
-from rest_framework import exceptions, status
+from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
+
+from core.errors import DomainError, Throttled, ValidationFailed
 
 logger = logging.getLogger("tether.api")
 
@@ -103,44 +110,87 @@ def _normalise(exc: Exception) -> Exception:
     return exc
 
 
-def envelope_exception_handler(exc: Exception, context: dict) -> Response:
-    """DRF's EXCEPTION_HANDLER: every exception gets the envelope, 500s are logged."""
-    exc = _normalise(exc)
-    if isinstance(exc, RequestDataTooBig):
-        return Response(
-            error_body("too_large", _MESSAGES["too_large"]),
-            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
-        )
-    if not isinstance(exc, exceptions.APIException):
-        logger.exception("Unhandled error in %s", context.get("view").__class__.__name__)
-        return Response(
-            error_body("server_error", _MESSAGES["server_error"]),
-            status=status.HTTP_500_INTERNAL_SERVER_ERROR,
-        )
+@dataclass(frozen=True)
+class ErrorReply:
+    """What a failure says to a client, whichever door it came through."""
 
+    status: int
+    code: str
+    message: str
+    fields: dict[str, list[str]] | None = None
+    retry_after: int | None = None
+
+    def body(self) -> dict:
+        return error_body(self.code, self.message, self.fields)
+
+
+def _seconds(wait: float | None) -> int | None:
+    return None if wait is None else max(1, math.ceil(wait))
+
+
+def _throttled_message(message: str, retry_after: int | None) -> str:
+    return f"{message} Try again in {retry_after} s." if retry_after else message
+
+
+def _domain_reply(exc: DomainError) -> ErrorReply:
+    if isinstance(exc, ValidationFailed):
+        return ErrorReply(exc.status, exc.code, exc.message, _flatten(exc.fields))
+    if isinstance(exc, Throttled):
+        retry_after = _seconds(exc.wait)
+        message = _throttled_message(exc.message.rstrip(".") + ".", retry_after)
+        return ErrorReply(exc.status, exc.code, message, retry_after=retry_after)
+    return ErrorReply(exc.status, exc.code, exc.message)
+
+
+def _framework_reply(exc: exceptions.APIException) -> ErrorReply:
     code = _code_for(exc)
-    headers = {}
-    if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
-        headers["Retry-After"] = str(max(1, math.ceil(exc.wait)))
-    if getattr(exc, "auth_header", None):
-        headers["WWW-Authenticate"] = exc.auth_header
-
     if code == "validation_error":
         if isinstance(exc, exceptions.ParseError):
-            body = error_body(code, f"Malformed request body: {exc.detail}")
-        else:
-            body = error_body(code, _MESSAGES[code], _flatten(exc.detail))
-    elif code == "throttled":
-        wait = headers.get("Retry-After")
-        message = "Too many requests."
-        body = error_body(code, f"{message} Try again in {wait} s." if wait else message)
+            return ErrorReply(exc.status_code, code, f"Malformed request body: {exc.detail}")
+        return ErrorReply(exc.status_code, code, _MESSAGES[code], _flatten(exc.detail))
+    if code == "throttled":
+        retry_after = _seconds(exc.wait)
+        return ErrorReply(
+            exc.status_code, code, _throttled_message("Too many requests.", retry_after),
+            retry_after=retry_after,
+        )  # fmt: skip
+    detail = exc.detail
+    if isinstance(detail, dict):
+        message = str(detail.get("detail", exc.default_detail))
+    elif isinstance(detail, list):
+        message = " ".join(str(d) for d in detail)
     else:
-        detail = exc.detail
-        if isinstance(detail, dict):
-            message = str(detail.get("detail", exc.default_detail))
-        elif isinstance(detail, list):
-            message = " ".join(str(d) for d in detail)
-        else:
-            message = str(detail)
-        body = error_body(code, message)
-    return Response(body, status=exc.status_code, headers=headers)
+        message = str(detail)
+    return ErrorReply(exc.status_code, code, message)
+
+
+def error_reply(exc: Exception) -> ErrorReply | None:
+    """The contract's answer to ``exc``; None for an unexpected error (a bug: a 500)."""
+    if isinstance(exc, DomainError):
+        return _domain_reply(exc)
+    if isinstance(exc, RequestDataTooBig):
+        return ErrorReply(413, "too_large", _MESSAGES["too_large"])
+    exc = _normalise(exc)
+    if isinstance(exc, exceptions.APIException):
+        return _framework_reply(exc)
+    return None
+
+
+SERVER_ERROR = ErrorReply(500, "server_error", _MESSAGES["server_error"])
+
+
+def envelope_exception_handler(exc: Exception, context: dict) -> Response:
+    """DRF's EXCEPTION_HANDLER: every exception gets the envelope, 500s are logged."""
+    reply = error_reply(exc)
+    if reply is None:
+        logger.exception("Unhandled error in %s", context.get("view").__class__.__name__)
+        reply = SERVER_ERROR
+    headers = {}
+    if reply.retry_after is not None:
+        headers["Retry-After"] = str(reply.retry_after)
+    auth_header = getattr(exc, "auth_header", None)
+    if auth_header:
+        headers["WWW-Authenticate"] = auth_header
+    elif reply.status == 401:
+        headers["WWW-Authenticate"] = 'Bearer realm="api"'
+    return Response(reply.body(), status=reply.status, headers=headers)

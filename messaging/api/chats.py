@@ -1,18 +1,18 @@
 """``/api/chats*``: the chat list, opening a chat, one chat, its history, reading it."""
 
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import presence
-from accounts.models import User
+from accounts.selectors import user_find
 from chats.services import chat_get_or_create
 from core.api.schema import errors
+from core.errors import NotFound
 from messaging import selectors
+from messaging.payloads import read_seqs_of
 from messaging.serializers import (
     ChatOpenSerializer,
     ChatSerializer,
@@ -20,7 +20,6 @@ from messaging.serializers import (
     MessageSerializer,
     ReadResultSerializer,
     ReadSerializer,
-    read_seqs_of,
 )
 from messaging.services import chat_mark_read
 
@@ -51,10 +50,9 @@ class ChatListView(APIView):
     )
     def post(self, request: Request) -> Response:
         data = _valid(ChatOpenSerializer, request.data)
-        if "user_id" in data:
-            peer = get_object_or_404(User, pk=data["user_id"], is_active=True)
-        else:
-            peer = get_object_or_404(User, username=data["username"].lower(), is_active=True)
+        peer = user_find(user_id=data.get("user_id"), username=data.get("username"))
+        if peer is None:
+            raise NotFound("No such user.")
         chat, created = chat_get_or_create(user=request.user, peer=peer)
         return chat_response(
             request.user, chat.pk, status.HTTP_201_CREATED if created else status.HTTP_200_OK

@@ -7,8 +7,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.api.schema import errors
+from messaging.inputs import message_send_from_input
 from messaging.serializers import MessageEditSerializer, MessageSendSerializer, MessageSerializer
-from messaging.services import message_delete, message_edit, message_send_from_input
+from messaging.services import message_delete, message_edit
 
 
 class MessageSendView(APIView):

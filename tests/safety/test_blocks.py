@@ -5,7 +5,7 @@ from channels.db import database_sync_to_async
 from django.test import TestCase
 
 from accounts.services.blocks import user_block
-from core.api.exceptions import Blocked
+from core.errors import Blocked
 from messaging.services import message_send
 from tests.helpers import envelope_data, envelope_error
 from tests.realtime.conftest import connect, nothing_of_type, ready, receive_type
@@ -54,7 +54,8 @@ class TestBlockingOverHttp:
     ):
         from accounts import presence
 
-        monkeypatch.setattr(presence, "_readers", [lambda ids: set(ids)])  # everyone online
+        store = presence.presence_store()
+        monkeypatch.setattr(store, "online_ids", lambda ids: set(ids))  # everyone online
         assert envelope_data(as_alice.get(f"/api/users/{bob.pk}"))["online"] is True
         who = {"alice": alice, "bob": bob}
         user_block(user=who[blocker], target=bob if blocker == "alice" else alice)

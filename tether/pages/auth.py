@@ -16,14 +16,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
-from rest_framework.exceptions import APIException, Throttled
 
 from accounts.authentication import WEB_SESSION_KEY
 from accounts.models import User
 from accounts.services.auth import auth_request_sign_in, auth_request_sign_up, auth_verify
 from accounts.services.sessions import session_revoke
-from core.api.exceptions import CodeThrottled
 from core.api.request import client_ip
+from core.errors import CodeThrottled, DomainError, Throttled
 from tether.pages.forms import CodeForm, PhoneForm, RegisterForm
 from tether.pages.strings import countdown_strings
 from tether.pages.web import live_web_session, rate_limited
@@ -38,7 +37,7 @@ def _wait_message(seconds: float | None) -> str:
     }
 
 
-def _error_message(exc: APIException) -> str:
+def _error_message(exc: DomainError) -> str:
     if isinstance(exc, CodeThrottled):
         return _("A code was sent to this number recently. Ask again in %(seconds)s s.") % {
             "seconds": max(1, math.ceil(exc.wait or 1))
@@ -52,7 +51,7 @@ def _error_message(exc: APIException) -> str:
         "code_expired": _("This code has expired. Ask for a new one."),
         "too_many_attempts": _("Too many wrong attempts. Ask for a new code."),
     }
-    return messages.get(str(exc.default_code), _("Something went wrong. Please try again."))
+    return messages.get(exc.code, _("Something went wrong. Please try again."))
 
 
 def _safe_next(request: HttpRequest, value: str | None) -> str:
@@ -92,9 +91,9 @@ def _start(request: HttpRequest, form, purpose: str, template: str) -> HttpRespo
         else:
             try:
                 _send_code(request, pending)
-            except APIException as exc:
+            except DomainError as exc:
                 error = _error_message(exc)
-                code = str(exc.default_code)
+                code = exc.code
                 if isinstance(exc, Throttled) and _same_pending(request, pending):
                     # A code for this number is already on its way: go back to entering it.
                     return redirect("/verify/")
@@ -150,7 +149,7 @@ def verify(request: HttpRequest) -> HttpResponse:
                 raise Throttled(wait=wait)
             _send_code(request, pending)
             notice = _("A new code is on its way.")
-        except APIException as exc:
+        except DomainError as exc:
             error = _error_message(exc)
     elif request.method == "POST":
         form = CodeForm(request.POST)
@@ -160,7 +159,7 @@ def verify(request: HttpRequest) -> HttpResponse:
                 if wait is not None:
                     raise Throttled(wait=wait)
                 return _finish(request, pending, form.cleaned_data["code"])
-            except APIException as exc:
+            except DomainError as exc:
                 form.add_error("code", _error_message(exc))
     resend_in = max(0, math.ceil(pending.get("resend_at", 0) - time.time()))
     context = {

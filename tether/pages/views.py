@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.serializers import ProfileUpdateSerializer
 from accounts.services.users import PROFILE_FIELDS, user_update
-from core.api.exceptions import UsernameTaken
+from core.errors import UsernameTaken
 from tether.pages.strings import js_strings, profile_strings
 from tether.pages.web import avatar, live_web_session, web_login_required
 

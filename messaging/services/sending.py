@@ -1,0 +1,123 @@
+"""Sending a message: check every rule, then store it and publish ``message.new``.
+
+The REST view, the WebSocket consumer and the admin all come here. The checks that depend
+on other people (membership, blocks) run inside the send's transaction, after it holds the
+chat row and a shared lock on the sender's blocks: a block that commits while a send is in
+flight either waits for the send or is seen by it, never overtaken.
+"""
+
+from dataclasses import dataclass
+
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from accounts.selectors import block_exists_with
+from accounts.services.blocks import blocks_hold_steady
+from chats.models import Chat, ChatMember
+from chats.selectors import chat_read_seqs
+from core.errors import Blocked, NotFound
+from messaging import events
+from messaging.content import content_check
+from messaging.models import Message
+from messaging.payloads import message_data
+from messaging.services.limits import send_limit_check
+
+
+@dataclass(frozen=True)
+class SendResult:
+    message: Message
+    created: bool
+    data: dict
+
+
+def message_find_repeat(*, sender, client_id: str | None) -> SendResult | None:
+    """The message ``sender`` already sent with ``client_id``, as a send's answer; or None.
+
+    The contract checks this before any rule but authentication: a retry gets the original
+    whatever else it carries.
+    """
+    if not client_id:
+        return None
+    found = next(iter(Message.objects.filter(sender=sender, client_id=client_id)[:1]), None)
+    if found is None:
+        return None
+    return SendResult(
+        found, False, message_data(found, {found.chat_id: chat_read_seqs(found.chat_id)})
+    )
+
+
+def _allocate_seq(chat_id, sender_id, now) -> int | None:
+    """Raise the chat's ``last_seq`` by one and return it, if ``sender_id`` is a member;
+    None otherwise. The chat row stays locked until the transaction ends: concurrent senders
+    queue here, so seqs never gap or clash."""
+    chats, members = Chat._meta.db_table, ChatMember._meta.db_table
+    prep = Chat._meta.pk.get_db_prep_value
+    params = [
+        Chat._meta.get_field("updated_at").get_db_prep_value(now, connection),
+        prep(chat_id, connection),
+        ChatMember._meta.get_field("user").target_field.get_db_prep_value(sender_id, connection),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {chats} SET last_seq = last_seq + 1, updated_at = %s "  # noqa: S608
+            f"WHERE id = %s AND EXISTS (SELECT 1 FROM {members} m "
+            f"WHERE m.chat_id = {chats}.id AND m.user_id = %s) RETURNING last_seq",
+            params,
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def _members_and_blocks(chat_id, sender_id) -> tuple[dict, bool]:
+    """``({user_id: last_read_seq}, is any member blocked with the sender)``, one query."""
+    rows = (
+        ChatMember.objects.filter(chat_id=chat_id)
+        .annotate(blocked=block_exists_with(sender_id))
+        .values_list("user_id", "last_read_seq", "blocked")
+    )
+    reads, blocked = {}, False
+    for user_id, last_read_seq, is_blocked in rows:
+        reads[user_id] = last_read_seq
+        blocked = blocked or is_blocked
+    return reads, blocked
+
+
+def message_send(*, sender, chat_id, content: str, client_id: str | None = None) -> SendResult:
+    """Store a message in ``chat_id`` from ``sender`` and publish ``message.new``.
+
+    A ``client_id`` already used by this sender (any chat, any content) returns the original
+    message with ``created=False``: nothing new is stored or sent. Otherwise the content
+    rules, membership (404), blocks (403) and the send limit (429) apply, in that order.
+    """
+    repeated = message_find_repeat(sender=sender, client_id=client_id)
+    if repeated is not None:
+        return repeated
+    content_check(content)
+    try:
+        with transaction.atomic():
+            now = timezone.now()
+            seq = _allocate_seq(chat_id, sender.pk, now)
+            if seq is None:
+                raise NotFound("No such chat.")
+            blocks_hold_steady(user_id=sender.pk)
+            reads, blocked = _members_and_blocks(chat_id, sender.pk)
+            if blocked:
+                raise Blocked()
+            send_limit_check(user=sender)
+            message = Message.objects.create(
+                chat_id=chat_id,
+                seq=seq,
+                sender=sender,
+                content=content,
+                client_id=client_id or None,
+                created_at=now,
+            )
+            data = message_data(message, {message.chat_id: reads})
+            events.message_new(data, list(reads))
+    except IntegrityError:
+        # The same client_id raced in from another request: that one won.
+        repeated = message_find_repeat(sender=sender, client_id=client_id)
+        if repeated is None:
+            raise
+        return repeated
+    return SendResult(message, True, data)
