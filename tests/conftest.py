@@ -185,3 +185,15 @@ def send():
         return client.post("/api/messages", body, format="json")
 
     return _send
+
+
+@pytest.fixture
+def published(monkeypatch):
+    """Events the services publish, as ``(recipient ids, event)`` in order, instead of going
+    to the channel layer. They are recorded when published: after commit, as in production
+    (run the callbacks with ``django_capture_on_commit_callbacks(execute=True)``)."""
+    from messaging import events
+
+    sent: list[tuple[set, dict]] = []
+    monkeypatch.setattr(events, "publish_now", lambda ids, event: sent.append((set(ids), event)))
+    return sent

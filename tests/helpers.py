@@ -1,5 +1,10 @@
 """Small helpers the tests share."""
 
+from contextlib import contextmanager
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 from accounts.models import User
 from accounts.services.sessions import TokenPair, session_issue_tokens, session_start
 from accounts.sms import memory
@@ -59,3 +64,32 @@ def at_once(actions: list) -> list:
     for thread in threads:
         thread.join(timeout=60)
     return results
+
+
+class QueriesCaptured(list):
+    """The SQL run inside ``assert_queries``, one string per query."""
+
+    def __str__(self) -> str:
+        return "\n".join(f"{n}. {sql}" for n, sql in enumerate(self, 1))
+
+
+@contextmanager
+def assert_queries(expected: int | None = None, *, at_most: int | None = None):
+    """Assert how many queries the block runs, printing every one of them when it is wrong.
+
+    ``expected``: exactly that many; ``at_most``: no more. Yields the captured list, so a
+    test can also compare two runs (``len(few) == len(many)``).
+    """
+    captured = QueriesCaptured()
+    with CaptureQueriesContext(connection) as context:
+        yield captured
+    captured.extend(query["sql"] for query in context.captured_queries)
+    if expected is not None:
+        assert len(captured) == expected, f"{len(captured)} queries, not {expected}:\n{captured}"
+    if at_most is not None:
+        assert len(captured) <= at_most, f"{len(captured)} queries, over {at_most}:\n{captured}"
+
+
+def assert_same_queries(few: list, many: list) -> None:
+    """Two runs over different numbers of rows cost the same (no query per row)."""
+    assert len(few) == len(many), f"{len(few)} queries then {len(many)}:\n{many}"

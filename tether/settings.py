@@ -171,7 +171,7 @@ REST_FRAMEWORK = {
         "core.api.renderers.EnvelopeJSONRenderer",
         "core.api.renderers.EnvelopeBrowsableAPIRenderer",
     ],
-    "DEFAULT_THROTTLE_CLASSES": ["core.throttling.ScopedRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["core.api.throttles.ScopedRateThrottle"],
     "EXCEPTION_HANDLER": "core.api.errors.envelope_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",

@@ -38,7 +38,9 @@ def message_find_repeat(*, sender, client_id: str | None) -> SendResult | None:
     """
     if not client_id:
         return None
-    found = next(iter(Message.objects.filter(sender=sender, client_id=client_id)[:1]), None)
+    found = next(
+        iter(Message.objects.filter(sender=sender, client_id=client_id).order_by()[:1]), None
+    )
     if found is None:
         return None
     return SendResult(

@@ -4,8 +4,9 @@ import pytest
 from django.test import Client
 
 from accounts.models import User
-from messaging import events
+from chats.selectors import chat_read_seqs
 from messaging.models import Message
+from messaging.payloads import message_data
 from messaging.services import message_send
 
 pytestmark = pytest.mark.django_db
@@ -40,12 +41,8 @@ def test_messages_are_searchable_and_filterable(admin_client, messages, alice, c
 
 
 def test_the_moderation_delete_goes_through_the_service(
-    admin_client, messages, alice, bob, monkeypatch, django_capture_on_commit_callbacks
+    admin_client, messages, alice, bob, chat, published, django_capture_on_commit_callbacks
 ):
-    published = []
-    monkeypatch.setattr(
-        events, "publish_now", lambda ids, event: published.append((set(ids), event))
-    )
     spam = messages[0]
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(
@@ -61,10 +58,9 @@ def test_the_moderation_delete_goes_through_the_service(
     spam.refresh_from_db()
     assert spam.deleted and spam.content == "" and spam.seq == 1
     assert Message.objects.count() == 2  # soft: nothing removed
-    assert published == [
-        ({alice.pk, bob.pk}, {"type": "message.deleted", "message": published[0][1]["message"]})
-    ]
-    assert published[0][1]["message"]["deleted"] is True
+    expected = message_data(spam, {chat.pk: chat_read_seqs(chat.pk)})
+    assert expected["deleted"] is True and expected["content"] == ""
+    assert published == [({alice.pk, bob.pk}, {"type": "message.deleted", "message": expected})]
 
 
 def test_there_is_no_hard_delete(admin_client, messages):

@@ -5,7 +5,6 @@ from django.contrib.auth.models import Group
 from django.test import Client
 
 from accounts.models import AuthSession, User
-from messaging import events
 from messaging.services import message_send
 from moderation.groups import MODERATORS
 from moderation.models import ModerationAction, Report
@@ -83,10 +82,8 @@ def test_an_action_first_asks_for_a_reason(mod_client, reported):
 
 
 def test_deleting_the_reported_message_is_told_and_recorded(
-    mod_client, moderator, reported, alice, bob, monkeypatch, django_capture_on_commit_callbacks
+    mod_client, moderator, reported, alice, bob, published, django_capture_on_commit_callbacks
 ):
-    published = []
-    monkeypatch.setattr(events, "publish_now", lambda ids, e: published.append((set(ids), e)))
     with django_capture_on_commit_callbacks(execute=True):
         response = act(mod_client, "delete_reported_messages", reported)
     assert response.status_code == 200
