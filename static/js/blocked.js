@@ -1,6 +1,7 @@
 // The profile page's list of the people one blocks, each with a button that unblocks them.
 import { api } from "./api.js";
-import { avatar, el } from "./dom.js";
+import { avatar } from "./avatars.js";
+import { el } from "./dom.js";
 import { errorText, t } from "./i18n.js";
 
 export class BlockedList {

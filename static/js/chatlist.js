@@ -1,5 +1,6 @@
 // The chat list: most recently active first, with previews, times and unread badges.
-import { avatar, el, formatFull, formatListTime } from "./dom.js";
+import { avatar } from "./avatars.js";
+import { el, formatFull, formatListTime } from "./dom.js";
 import { t } from "./i18n.js";
 
 export function peerOf(chat, me) {

@@ -2,7 +2,8 @@
 // is up, the header (peer, presence, typing, the chat menu), the bar that stands in for a
 // composer one cannot use, the empty-chat hint, the jump-to-newest button, a message's actions
 // menu and the notice that says what went wrong (or went well) for a few seconds.
-import { avatar, el, formatPresence } from "./dom.js";
+import { avatar } from "./avatars.js";
+import { el, formatPresence } from "./dom.js";
 import { t } from "./i18n.js";
 import { ChatMenu, menuKeys } from "./safety.js";
 

@@ -55,19 +55,7 @@ function count(text, char) {
   return text.split(char).length - 1;
 }
 
-/** The same colour formula as tether/pages/web.py. */
-export function avatarHue(key) {
-  let value = 0;
-  for (const char of String(key)) value = (Math.imul(value, 31) + char.codePointAt(0)) >>> 0;
-  return value % 360;
-}
-
-export function initials(name) {
-  const words = String(name || "").split(/\s+/).filter(Boolean);
-  const letters = words.slice(0, 2).map((word) => [...word][0]).join("");
-  return (letters || "?").toUpperCase();
-}
-
+/** `value` as an absolute http(s) URL, or null (no other scheme reaches an attribute). */
 export function safeHttpUrl(value) {
   if (!value) return null;
   try {
@@ -76,21 +64,6 @@ export function safeHttpUrl(value) {
   } catch {
     return null;
   }
-}
-
-/** A round avatar: the picture when there is one that loads, else coloured initials. */
-export function avatar(user, size = "md") {
-  const node = el("span", { class: `avatar avatar--${size}`, "aria-hidden": "true" });
-  node.style.setProperty("--hue", String(avatarHue(user?.id || "")));
-  node.append(el("span", { class: "avatar__initials", text: initials(user?.display_name) }));
-  const src = safeHttpUrl(user?.avatar_url);
-  if (src) {
-    const img = el("img", { src, alt: "", loading: "lazy", referrerpolicy: "no-referrer" });
-    img.addEventListener("error", () => img.remove());
-    node.append(img);
-  }
-  node.append(el("span", { class: "avatar__dot" }));
-  return node;
 }
 
 // --- time --------------------------------------------------------------------------------

@@ -1,10 +1,10 @@
 // The profile page: a live avatar preview (initials when there is no picture) and a counter,
 // the lists of one's sessions and of the people one blocks, account deletion, and a socket
 // that notices when this sign-in is ended elsewhere.
-import { fallBackOnBrokenAvatars } from "./avatars.js";
+import { avatar, fallBackOnBrokenAvatars } from "./avatars.js";
 import { BlockedList } from "./blocked.js";
 import { AccountDeletion } from "./deletion.js";
-import { avatar, codePoints } from "./dom.js";
+import { codePoints } from "./dom.js";
 import { SessionList } from "./sessions.js";
 import { checkSignedIn, LiveSocket } from "./socket.js";
 

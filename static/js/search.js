@@ -1,6 +1,7 @@
 // Find people by username or name, and open (or start) the chat with one of them.
 import { api } from "./api.js";
-import { avatar, el } from "./dom.js";
+import { avatar } from "./avatars.js";
+import { el } from "./dom.js";
 import { t } from "./i18n.js";
 
 const DEBOUNCE_MS = 250;
