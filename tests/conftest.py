@@ -197,3 +197,18 @@ def published(monkeypatch):
     sent: list[tuple[set, dict]] = []
     monkeypatch.setattr(events, "publish_now", lambda ids, event: sent.append((set(ids), event)))
     return sent
+
+
+@pytest.fixture
+def cut_offs():
+    """The user ids of every ``user_cut_off`` sent (after commit): sockets told to close."""
+    from accounts.signals import user_cut_off
+
+    sent: list = []
+
+    def record(sender, user_id, **kwargs):
+        sent.append(user_id)
+
+    user_cut_off.connect(record, weak=False, dispatch_uid="test_cut_offs")
+    yield sent
+    user_cut_off.disconnect(dispatch_uid="test_cut_offs")

@@ -100,7 +100,9 @@ def test_the_deactivate_action_cuts_the_users_tokens_off_at_once(admin_client, a
     envelope_data(api.get("/api/users/me", HTTP_AUTHORIZATION=f"Bearer {boris_tokens.access}"))
 
 
-def test_unticking_active_on_the_change_form_cuts_the_user_off(admin_client, api, people):
+def test_unticking_active_on_the_change_form_cuts_the_user_off(
+    admin_client, api, people, cut_offs, django_capture_on_commit_callbacks
+):
     anna = people["anna"]
     tokens = sign_in(anna)
     page = admin_client.get(f"{CHANGELIST}{anna.pk}/change/")
@@ -121,12 +123,16 @@ def test_unticking_active_on_the_change_form_cuts_the_user_off(admin_client, api
             "auth_sessions-0-user": str(anna.pk),
         }
     )
-    response = admin_client.post(f"{CHANGELIST}{anna.pk}/change/", data)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(f"{CHANGELIST}{anna.pk}/change/", data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     anna.refresh_from_db()
     assert anna.is_active is False
     me = api.get("/api/users/me", HTTP_AUTHORIZATION=f"Bearer {tokens.access}")
     envelope_error(me, 401, "invalid_token")
+    # Through the cut-off service: sessions ended, every socket told to close, once.
+    assert not anna.auth_sessions.filter(revoked_at__isnull=True).exists()
+    assert cut_offs == [anna.pk]
 
 
 @pytest.fixture

@@ -1,0 +1,31 @@
+"""Typing is relayed at most once a second per person and chat."""
+
+import pytest
+
+from tests.realtime.conftest import connect, ready, receive_type
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+async def test_a_second_typing_frame_within_a_second_is_dropped(pair):
+    _, alice = await connect(pair["alice_token"])
+    _, bob = await connect(pair["bob_token"])
+    await ready(alice)
+    await ready(bob)
+    chat_id = str(pair["chat"].pk)
+    for _ in range(3):
+        await alice.send_json_to({"type": "typing", "chat_id": chat_id})
+    # The follow-up: a message sent after the typing frames, on the same socket.
+    await alice.send_json_to(
+        {"type": "message.send", "chat_id": chat_id, "content": "done", "client_id": "t-1"}
+    )
+    seen = []
+    while True:
+        frame = await bob.receive_json_from(timeout=5)
+        seen.append(frame["type"])
+        if frame["type"] == "message.new":
+            break
+    assert seen.count("typing") == 1, seen
+    await receive_type(alice, "message.ack")
+    await alice.disconnect()
+    await bob.disconnect()
