@@ -15,9 +15,11 @@ export class BlockedList {
   async load() {
     let users;
     try {
-      ({ data: users } = await api("GET", "/api/users/blocked"));
-    } catch {
-      return; // loaded again when the page is looked at again
+      ({ data: users } = await api.get("/api/users/blocked", { retry: true }));
+    } catch (error) {
+      // A 401 is on its way to /login/; anything else was refused, so a retry would be too.
+      if (error.status !== 401) console.warn("Tether: the people you block could not be loaded.", error);
+      return;
     }
     this.list.replaceChildren(...users.map((user) => this.row(user)));
     this.list.removeAttribute("aria-busy");
@@ -51,7 +53,7 @@ export class BlockedList {
   async unblock(user, item, button) {
     button.disabled = true;
     try {
-      await api("DELETE", `/api/users/${user.id}/block`);
+      await api.delete(`/api/users/${user.id}/block`);
     } catch (error) {
       button.disabled = false;
       if (error.status !== 401) this.say(errorText(error));

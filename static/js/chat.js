@@ -1,5 +1,5 @@
 // The messenger page: wires the chat list, the open chat, search and the live socket.
-import { api, setSignedOutHandler } from "./api.js";
+import { api, retryNow } from "./api.js";
 import { fallBackOnBrokenAvatars } from "./avatars.js";
 import { ChatList, peerOf } from "./chatlist.js";
 import { Conversation } from "./conversation.js";
@@ -33,6 +33,7 @@ const conversation = new Conversation(document.getElementById("conversation"), {
   socket,
   blocks,
   report,
+  refreshChat: (chatId) => fetchChat(chatId),
   onChange: () => updateTitle(),
 });
 new Search(document.getElementById("search"), {
@@ -78,10 +79,15 @@ function updateTitle() {
 
 // --- the live socket ------------------------------------------------------------------------
 
+// The full list of chats is asked for at start and after every reconnect; `listed` counts those
+// requests, and a single chat's fetch stops retrying once a newer full list is on its way.
+let listed = 0;
+
 // Chats being fetched; `again` is set when news for one arrives while its fetch is in flight,
 // since the answer may predate it: the server's counts are then fetched once more.
 const fetching = new Map();
 
+/** Fetch one chat (news for a chat not listed yet, or one whose view of the peer has changed). */
 async function fetchChat(chatId) {
   const pending = fetching.get(chatId);
   if (pending) {
@@ -90,15 +96,20 @@ async function fetchChat(chatId) {
   }
   const state = { again: false };
   fetching.set(chatId, state);
+  const listedBefore = listed;
   try {
     do {
       state.again = false;
-      const { data } = await api("GET", `/api/chats/${chatId}`);
+      const { data } = await api.get(`/api/chats/${chatId}`, { retry: () => listed === listedBefore });
       list.upsert(data);
+      conversation.renderHeader();
       updateTitle();
     } while (state.again);
-  } catch {
-    // Listed after the next reconnect.
+  } catch (error) {
+    // Superseded by a newer full list, or refused (a 401 is on its way to /login/).
+    if (listed === listedBefore && error.status !== 401) {
+      console.warn(`Tether: chat ${chatId} could not be fetched.`, error);
+    }
   } finally {
     fetching.delete(chatId);
   }
@@ -145,22 +156,26 @@ function handle(frame) {
   updateTitle();
 }
 
-let chatsRetry = null;
-
+/** The whole list, retried until it comes (a newer call takes over from an older one). */
 async function loadChats() {
-  clearTimeout(chatsRetry);
+  listed += 1;
+  const asked = listed;
+  let data;
   try {
-    const { data } = await api("GET", "/api/chats");
-    list.setAll(data);
-    conversation.renderHeader();
-    updateTitle();
-  } catch {
-    chatsRetry = setTimeout(loadChats, 3000);
+    ({ data } = await api.get("/api/chats", { retry: () => listed === asked }));
+  } catch (error) {
+    if (listed === asked && error.status !== 401) console.warn("Tether: the chats could not be loaded.", error);
+    return;
   }
+  if (listed !== asked) return;
+  list.setAll(data);
+  conversation.renderHeader();
+  updateTitle();
 }
 
 /** Connected (first time or again): what happened meanwhile comes from the history. */
 async function catchUp() {
+  retryNow(); // the server is back: what waits for it need not wait its turn
   blocks.load();
   await loadChats();
   await conversation.resync();
@@ -193,10 +208,6 @@ function showConnection(state) {
     }, 1500);
   }
 }
-
-setSignedOutHandler(() => {
-  location.assign(`/login/?next=${encodeURIComponent(location.pathname)}`);
-});
 
 // --- start ------------------------------------------------------------------------------------
 

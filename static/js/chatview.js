@@ -4,7 +4,7 @@
 // menu and the notice that says what went wrong (or went well) for a few seconds.
 import { avatar } from "./avatars.js";
 import { el, formatPresence } from "./dom.js";
-import { t } from "./i18n.js";
+import { errorText, t } from "./i18n.js";
 import { ChatMenu, menuKeys } from "./safety.js";
 
 export class ChatView {
@@ -143,9 +143,7 @@ export class ChatView {
 
   /** What went wrong, for a few seconds (`code`: the API's error code). */
   say(code) {
-    const key = `error_${code}`;
-    const text = t(key);
-    this.show(text === key ? t("error_generic") : text, false);
+    this.show(errorText({ code }), false);
   }
 
   /** Good news, for a few seconds. */

@@ -15,13 +15,19 @@ const TYPING_EVERY_MS = 2500;
 const TYPING_SHOWN_MS = 5000;
 
 export class Conversation {
-  constructor(root, { me, list, socket, blocks, report, onChange }) {
+  /**
+   * `blocks` knows whom one blocks (safety.js); `refreshChat(chatId)`
+   * fetches a chat again into the list when the server's view of it has changed; `onChange()`
+   * hears that the title may need updating.
+   */
+  constructor(root, { me, list, socket, blocks, report, refreshChat, onChange }) {
     this.root = root;
     this.me = me;
     this.list = list;
     this.socket = socket;
     this.blocks = blocks;
     this.report = report;
+    this.refreshChat = refreshChat;
     this.onChange = onChange;
     this.states = new Map();
     this.state = null;
@@ -100,21 +106,14 @@ export class Conversation {
     if (window.matchMedia("(min-width: 721px)").matches) this.composer.field.focus();
 
     if (!state.chat.peer && !state.chat.members) {
+      // Not in the list yet (opened from its address): tried again while it stays open.
       try {
-        const { data } = await api("GET", `/api/chats/${chatId}`);
+        const { data } = await api.get(`/api/chats/${chatId}`, { retry: () => this.state === state });
         state.chat = this.list.upsert(data);
       } catch (error) {
         if (this.state !== state) return;
         if (error.status === 404) this.showMissing();
-        else {
-          // Try again shortly (the server may be restarting); the socket's return also does.
-          setTimeout(() => {
-            if (this.state === state) {
-              this.state = null;
-              this.open(chatId);
-            }
-          }, 3000);
-        }
+        else if (error.status !== 401) this.say(error.code);
         return;
       }
       if (this.state !== state) return;
@@ -197,13 +196,7 @@ export class Conversation {
       return;
     }
     // A block hides presence both ways: the server's view of the peer has changed.
-    api("GET", `/api/chats/${state.chat.id}`).then(
-      ({ data }) => {
-        state.chat = this.list.upsert(data);
-        this.renderHeader();
-      },
-      () => {},
-    );
+    this.refreshChat(state.chat.id);
     if (!blocked) {
       // Whoever refused before may have been us: let the next send find out.
       state.cannotMessage = false;
@@ -371,10 +364,11 @@ export class Conversation {
     clearTimeout(this.readTimer);
     this.readTimer = setTimeout(async () => {
       try {
-        const { data } = await api("POST", `/api/chats/${chat.id}/read`, { up_to_seq: upTo });
+        const { data } = await api.post(`/api/chats/${chat.id}/read`, { up_to_seq: upTo });
         chat.last_read_seq = Math.max(chat.last_read_seq || 0, data.last_read_seq ?? upTo);
-      } catch {
+      } catch (error) {
         // last_read_seq has not moved, so the next markRead (after a reconnect) tries again.
+        if (error.status !== 401) console.warn(`Tether: chat ${chat.id} could not be marked read.`, error);
       }
     }, 150);
   }

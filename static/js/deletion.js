@@ -1,7 +1,7 @@
 // Deleting one's account from the profile page: ask for a code (POST delete-code), count down
 // to when a new one may be asked for, confirm with the code (DELETE /api/users/me), then leave
 // through /logout/, which ends the Django session and says that the account is gone.
-import { api, setSignedOutHandler } from "./api.js";
+import { api, onSignedOut } from "./api.js";
 import { errorText, t } from "./i18n.js";
 
 /** A live "You can ask for a new code in N s." that calls `done` when the time is up. */
@@ -82,7 +82,7 @@ export class AccountDeletion {
     this.say("");
     let sent;
     try {
-      ({ data: sent } = await api("POST", "/api/users/me/delete-code"));
+      ({ data: sent } = await api.post("/api/users/me/delete-code"));
     } catch (error) {
       button.disabled = false;
       if (error.status === 401) return;
@@ -142,7 +142,7 @@ export class AccountDeletion {
     this.submitButton.disabled = true;
     this.say("");
     try {
-      await api("DELETE", "/api/users/me", { code });
+      await api.delete("/api/users/me", { code });
     } catch (error) {
       this.submitButton.disabled = false;
       if (error.status === 401) return;
@@ -154,8 +154,8 @@ export class AccountDeletion {
       return;
     }
     // The sign-in is over: the socket's 4001 and any 401 from now on are expected, and
-    // /logout/ says what happened.
-    setSignedOutHandler(() => {});
+    // /logout/ says what happened (not /login/). The page is leaving, so this stays.
+    onSignedOut((event) => event.preventDefault());
     location.assign("/logout/");
   }
 

@@ -43,11 +43,14 @@ export class HistoryLoader {
     let page;
     state.arrivedWhileLoading = false;
     try {
-      page = await api("GET", `/api/chats/${state.chat.id}/messages?limit=${PAGE_SIZE}`);
+      // Tried again while the chat is open; a chat not open catches up after the next reconnect.
+      page = await api.get(`/api/chats/${state.chat.id}/messages?limit=${PAGE_SIZE}`, {
+        retry: () => this.current() === state,
+      });
     } catch (error) {
       if (this.current() !== state) return;
       if (error.status === 404) this.onMissing();
-      else setTimeout(() => this.current() === state && this.loadLatest(state), 3000);
+      else if (error.status !== 401) this.onError(error.code);
       return;
     }
     const wasAtBottom = this.current() !== state || this.view.nearBottom();
@@ -68,10 +71,7 @@ export class HistoryLoader {
       list.setAttribute("aria-busy", "true");
       try {
         const before = state.firstSeq;
-        const page = await api(
-          "GET",
-          `/api/chats/${state.chat.id}/messages?before_seq=${before}&limit=${PAGE_SIZE}`,
-        );
+        const page = await api.get(`/api/chats/${state.chat.id}/messages?before_seq=${before}&limit=${PAGE_SIZE}`);
         const apply = () => {
           for (const message of page.data) this.accept(state, message, { quiet: true });
         };
@@ -104,16 +104,16 @@ export class HistoryLoader {
         do {
           state.syncAgain = false;
           for (let page = 0; page < 50; page += 1) {
-            const { data, meta } = await api(
-              "GET",
+            const { data, meta } = await api.get(
               `/api/chats/${state.chat.id}/messages?after_seq=${state.lastSeq}&limit=100`,
             );
             for (const message of data) this.accept(state, message);
             if (!meta.has_more || data.length === 0) break;
           }
         } while (state.syncAgain);
-      } catch {
+      } catch (error) {
         // The next reconnect syncs again.
+        if (error.status !== 401) console.warn(`Tether: chat ${state.chat.id} could not catch up.`, error);
       } finally {
         state.syncing = null;
       }

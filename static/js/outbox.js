@@ -39,7 +39,7 @@ export class Outbox {
       return;
     }
     record.via = "http";
-    api("POST", "/api/messages", body).then(
+    api.post("/api/messages", body).then(
       ({ data }) => {
         this.onDelivered(state);
         this.stored(state, data);
@@ -90,7 +90,7 @@ export class Outbox {
   async edit(record, text) {
     const state = this.states.get(record.chat_id);
     try {
-      const { data } = await api("PATCH", `/api/messages/${record.id}`, { content: text });
+      const { data } = await api.patch(`/api/messages/${record.id}`, { content: text });
       this.stored(state, data);
     } catch (error) {
       this.onError(error.code);
@@ -100,7 +100,7 @@ export class Outbox {
   async remove(record) {
     const state = this.states.get(record.chat_id);
     try {
-      const { data } = await api("DELETE", `/api/messages/${record.id}`);
+      const { data } = await api.delete(`/api/messages/${record.id}`);
       this.stored(state, data);
     } catch (error) {
       this.onError(error.code);

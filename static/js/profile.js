@@ -1,6 +1,7 @@
 // The profile page: a live avatar preview (initials when there is no picture) and a counter,
 // the lists of one's sessions and of the people one blocks, account deletion, and a socket
 // that notices when this sign-in is ended elsewhere.
+import { retryNow } from "./api.js";
 import { avatar, fallBackOnBrokenAvatars } from "./avatars.js";
 import { BlockedList } from "./blocked.js";
 import { AccountDeletion } from "./deletion.js";
@@ -56,8 +57,8 @@ document.addEventListener("visibilitychange", () => {
 // follows gets a 401, which sends the page to /login/ (api.js). A reconnect refreshes the list.
 let connectedBefore = false;
 const socket = new LiveSocket({
-  onFrame: () => {},
   onReady: () => {
+    retryNow(); // the server is back: what waits for it need not wait its turn
     if (connectedBefore) sessions?.load();
     connectedBefore = true;
   },

@@ -17,17 +17,19 @@ export class Blocks {
 
   async load() {
     try {
-      const { data } = await api("GET", "/api/users/blocked");
+      const { data } = await api.get("/api/users/blocked");
       this.ids = new Set(data.map((user) => user.id));
       this.onChange();
-    } catch {
+    } catch (error) {
       // Loaded again after the next reconnect; until then the last answer stands.
+      if (error.status !== 401) console.warn("Tether: the people you block could not be loaded.", error);
     }
   }
 
   /** Block or unblock; throws the ApiError when the server refuses. */
   async set(userId, blocked) {
-    await api(blocked ? "POST" : "DELETE", `/api/users/${userId}/block`);
+    if (blocked) await api.post(`/api/users/${userId}/block`);
+    else await api.delete(`/api/users/${userId}/block`);
     if (blocked) this.ids.add(userId);
     else this.ids.delete(userId);
     this.onChange();
@@ -140,7 +142,7 @@ export class ReportDialog {
     const text = this.form.elements.text.value.trim();
     this.sendButton.disabled = true;
     try {
-      await api("POST", this.target.path, text ? { reason, text } : { reason });
+      await api.post(this.target.path, text ? { reason, text } : { reason });
     } catch (error) {
       this.sendButton.disabled = false;
       if (error.status === 401) return;

@@ -2,7 +2,7 @@
 import { api } from "./api.js";
 import { avatar } from "./avatars.js";
 import { el } from "./dom.js";
-import { t } from "./i18n.js";
+import { errorText, t } from "./i18n.js";
 
 const DEBOUNCE_MS = 250;
 
@@ -55,7 +55,7 @@ export class Search {
     this.status.textContent = t("searching");
     let users;
     try {
-      ({ data: users } = await api("GET", `/api/users?q=${encodeURIComponent(query)}`));
+      ({ data: users } = await api.get(`/api/users?q=${encodeURIComponent(query)}`));
     } catch {
       if (asked === this.asked) this.status.textContent = t("error_generic");
       return;
@@ -85,12 +85,11 @@ export class Search {
 
   async start(user) {
     try {
-      const { data } = await api("POST", "/api/chats", { user_id: user.id });
+      const { data } = await api.post("/api/chats", { user_id: user.id });
       this.clear();
       this.onChat(data);
     } catch (error) {
-      const key = `error_${error.code}`;
-      this.status.textContent = t(key) === key ? t("error_generic") : t(key);
+      this.status.textContent = errorText(error);
     }
   }
 

@@ -4,8 +4,6 @@ import { api } from "./api.js";
 import { el, formatFull, formatWhen } from "./dom.js";
 import { errorText, t } from "./i18n.js";
 
-const RETRY_MS = 5000;
-
 function deviceName(session) {
   return !session.device || session.device === "Unknown device" ? t("unknown_device") : session.device;
 }
@@ -20,7 +18,6 @@ export class SessionList {
     this.othersButton = root.querySelector(".sessions__others");
     this.loading = null;
     this.loadAgain = false;
-    this.retryTimer = null;
     this.othersButton.addEventListener("click", () => this.revokeOthers());
   }
 
@@ -30,18 +27,22 @@ export class SessionList {
       this.loadAgain = true;
       return this.loading;
     }
-    clearTimeout(this.retryTimer);
     this.loading = (async () => {
       do {
         this.loadAgain = false;
         try {
-          const { data } = await api("GET", "/api/auth/sessions");
+          // Retried until it comes, saying meanwhile that it has not.
+          const { data } = await api.get("/api/auth/sessions", {
+            retry: () => {
+              this.say(t("sessions_failed"));
+              return true;
+            },
+          });
           this.render(data);
           if (this.status.textContent === t("sessions_failed")) this.say("");
         } catch (error) {
           if (error.status === 401) return; // on the way to /login/
           this.say(t("sessions_failed"));
-          this.retryTimer = setTimeout(() => this.load(), RETRY_MS);
           return;
         }
       } while (this.loadAgain);
@@ -104,7 +105,7 @@ export class SessionList {
   async revoke(session, item, button) {
     button.disabled = true;
     try {
-      await api("DELETE", `/api/auth/sessions/${session.id}`);
+      await api.delete(`/api/auth/sessions/${session.id}`);
     } catch (error) {
       if (error.status === 401) return;
       if (error.status !== 404) {
@@ -135,7 +136,7 @@ export class SessionList {
   async revokeOthers() {
     this.othersButton.disabled = true;
     try {
-      const { data } = await api("POST", "/api/auth/sessions/revoke-others");
+      const { data } = await api.post("/api/auth/sessions/revoke-others");
       for (const item of [...this.list.querySelectorAll('[data-current="false"]')]) item.remove();
       this.none.hidden = false;
       this.othersButton.hidden = true;

@@ -1,12 +1,12 @@
 // The /ws/ socket, kept alive: backoff reconnects, a heartbeat, and "ready" only after a pong
 // (the server answers frames once it has joined its groups, so events reach us from then on).
-import { api } from "./api.js";
+import { api, backoffDelay } from "./api.js";
 
 const PING_EVERY_MS = 15000;
 const PONG_WITHIN_MS = 6000;
-const MAX_DELAY_MS = 3000; // with jitter, under 4 s: back well within 10 s of the network
 
 export class LiveSocket {
+  /** `onFrame(frame)` hears each frame but pong (none: the page only wants to stay signed in). */
   constructor({ onFrame, onReady, onState, onSignedOut }) {
     this.onFrame = onFrame;
     this.onReady = onReady;
@@ -36,7 +36,8 @@ export class LiveSocket {
     let ws;
     try {
       ws = new WebSocket(this.url);
-    } catch {
+    } catch (error) {
+      console.warn("Tether: the live connection could not be opened.", error);
       this.scheduleReconnect();
       return;
     }
@@ -74,7 +75,8 @@ export class LiveSocket {
     let frame;
     try {
       frame = JSON.parse(raw);
-    } catch {
+    } catch (error) {
+      console.warn("Tether: a frame that is not JSON was ignored.", error);
       return;
     }
     if (frame?.type === "pong") {
@@ -89,7 +91,7 @@ export class LiveSocket {
       this.schedulePing();
       return;
     }
-    if (frame && typeof frame.type === "string") this.onFrame(frame);
+    if (frame && typeof frame.type === "string") this.onFrame?.(frame);
   }
 
   ping() {
@@ -121,20 +123,14 @@ export class LiveSocket {
     this.ws = null;
     const wasReady = this.ready;
     this.ready = false;
-    if (ws && ws.readyState <= WebSocket.OPEN) {
-      try {
-        ws.close();
-      } catch {
-        // already closing
-      }
-    }
+    // close() without arguments never throws; on a socket already closing it does nothing.
+    if (ws && ws.readyState <= WebSocket.OPEN) ws.close();
     if (wasReady) this.setState("lost");
   }
 
   scheduleReconnect() {
     clearTimeout(this.retryTimer);
-    const base = Math.min(MAX_DELAY_MS, 500 * 2 ** this.attempt);
-    const delay = Math.round(base * (0.75 + Math.random() * 0.5));
+    const delay = backoffDelay(this.attempt); // the API's retry schedule: back within 10 s
     this.attempt += 1;
     this.setState("waiting", delay);
     this.retryTimer = setTimeout(() => this.connect(), delay);
@@ -146,10 +142,10 @@ export class LiveSocket {
 }
 
 /** The socket was closed as signed out (4001): a 401 from the API sends the page to /login/
- * (api.js); any other answer means it was something else, so connect again. */
+ * (api.js); any other answer, or none, means it was something else, so connect again. */
 export async function checkSignedIn(socket) {
   try {
-    await api("GET", "/api/users/me");
+    await api.get("/api/users/me");
     socket.scheduleReconnect();
   } catch (error) {
     if (error.status !== 401) socket.scheduleReconnect();
