@@ -1,29 +1,54 @@
-// The profile page's list of the people one blocks, each with a button that unblocks them.
-import { api } from "./api.js";
+// The profile page's list of the people one blocks (the store in blocks.js), each with a button
+// that unblocks them.
 import { avatar } from "./avatars.js";
 import { el } from "./dom.js";
 import { errorText, t } from "./i18n.js";
 
 export class BlockedList {
-  constructor(root) {
+  /** `store` is the page's BlockStore (blocks.js); the list follows it. */
+  constructor(root, store) {
+    this.store = store;
     this.heading = root.querySelector("h2");
     this.list = root.querySelector(".blocked");
     this.status = root.querySelector(".sessions__status");
     this.none = root.querySelector(".sessions__none");
+    this.rows = new Map(); // user id → row
+    this.unsubscribe = store.subscribe(() => this.render());
+    if (store.loaded) this.render();
   }
 
-  async load() {
-    let users;
-    try {
-      ({ data: users } = await api.get("/api/users/blocked", { retry: true }));
-    } catch (error) {
-      // A 401 is on its way to /login/; anything else was refused, so a retry would be too.
-      if (error.status !== 401) console.warn("Tether: the people you block could not be loaded.", error);
-      return;
+  /** Rows for the store's people: kept while unchanged, the keyboard focus kept in the list. */
+  render() {
+    const users = this.store.users;
+    const wanted = new Set(users.map((user) => user.id));
+    for (const [id, row] of this.rows) {
+      if (!wanted.has(id)) this.removeRow(row);
     }
-    this.list.replaceChildren(...users.map((user) => this.row(user)));
+    let previous = null;
+    for (const user of users) {
+      const row = this.rowFor(user);
+      const slot = previous ? previous.nextSibling : this.list.firstChild;
+      if (slot !== row) this.list.insertBefore(row, slot);
+      previous = row;
+    }
     this.list.removeAttribute("aria-busy");
     this.none.hidden = users.length > 0;
+  }
+
+  /** The row of `user`, built anew when what it shows has changed. */
+  rowFor(user) {
+    const key = JSON.stringify([user.display_name, user.username, user.avatar_url]);
+    const known = this.rows.get(user.id);
+    if (known?.dataset.key === key) return known;
+    const row = this.row(user);
+    row.dataset.key = key;
+    this.rows.set(user.id, row);
+    if (known) {
+      const hadFocus = known.contains(document.activeElement);
+      known.replaceWith(row);
+      if (hadFocus) row.querySelector("button").focus();
+    }
+    return row;
   }
 
   row(user) {
@@ -46,25 +71,29 @@ export class BlockedList {
       ),
       button,
     );
-    button.addEventListener("click", () => this.unblock(user, item, button));
+    button.addEventListener("click", () => this.unblock(user, button));
     return item;
   }
 
-  async unblock(user, item, button) {
+  /** Take a row out, moving the keyboard focus to the next row (or the heading) if it had it. */
+  removeRow(row) {
+    const next = row.nextElementSibling || row.previousElementSibling;
+    const hadFocus = row.contains(document.activeElement);
+    row.remove();
+    this.rows.delete(row.dataset.userId);
+    if (hadFocus) (next?.querySelector("button") || this.heading).focus();
+  }
+
+  async unblock(user, button) {
     button.disabled = true;
     try {
-      await api.delete(`/api/users/${user.id}/block`);
+      await this.store.unblock(user.id);
     } catch (error) {
       button.disabled = false;
       if (error.status !== 401) this.say(errorText(error));
       return;
     }
-    const next = item.nextElementSibling || item.previousElementSibling;
-    const hadFocus = item.contains(document.activeElement);
-    item.remove();
-    this.none.hidden = this.list.children.length > 0;
     this.say(t("unblocked", { name: user.display_name }));
-    if (hadFocus) (next?.querySelector("button") || this.heading).focus();
   }
 
   say(text) {

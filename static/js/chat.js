@@ -1,10 +1,11 @@
 // The messenger page: wires the chat list, the open chat, search and the live socket.
 import { api, retryNow } from "./api.js";
 import { fallBackOnBrokenAvatars } from "./avatars.js";
+import { blocks } from "./blocks.js";
 import { ChatList, peerOf } from "./chatlist.js";
 import { Conversation } from "./conversation.js";
 import { t } from "./i18n.js";
-import { Blocks, ReportDialog } from "./safety.js";
+import { ReportDialog } from "./safety.js";
 import { Search } from "./search.js";
 import { checkSignedIn, LiveSocket } from "./socket.js";
 
@@ -23,7 +24,6 @@ const socket = new LiveSocket({
   onState: (state) => showConnection(state),
   onSignedOut: () => checkSignedIn(socket),
 });
-const blocks = new Blocks({ onChange: () => conversation.renderHeader() });
 const report = new ReportDialog(document.getElementById("report"), {
   onSent: () => conversation.tell(t("report_sent")),
 });

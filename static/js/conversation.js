@@ -16,7 +16,7 @@ const TYPING_SHOWN_MS = 5000;
 
 export class Conversation {
   /**
-   * `blocks` knows whom one blocks (safety.js); `refreshChat(chatId)`
+   * `blocks` is the page's store of the people one blocks (blocks.js); `refreshChat(chatId)`
    * fetches a chat again into the list when the server's view of it has changed; `onChange()`
    * hears that the title may need updating.
    */
@@ -79,6 +79,7 @@ export class Conversation {
       this.markRead();
     });
     window.addEventListener("focus", () => this.markRead());
+    blocks.subscribe(() => this.renderHeader());
   }
 
   get openId() {
@@ -190,7 +191,8 @@ export class Conversation {
     const peer = state ? peerOf(state.chat, this.me) : null;
     if (!peer?.id) return;
     try {
-      await this.blocks.set(peer.id, blocked);
+      if (blocked) await this.blocks.block(peer);
+      else await this.blocks.unblock(peer.id);
     } catch (error) {
       this.say(error.code);
       return;

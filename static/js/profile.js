@@ -4,6 +4,7 @@
 import { retryNow } from "./api.js";
 import { avatar, fallBackOnBrokenAvatars } from "./avatars.js";
 import { BlockedList } from "./blocked.js";
+import { blocks } from "./blocks.js";
 import { AccountDeletion } from "./deletion.js";
 import { codePoints } from "./dom.js";
 import { SessionList } from "./sessions.js";
@@ -44,13 +45,15 @@ if (deletion) new AccountDeletion(deletion);
 const sessionsRoot = document.getElementById("sessions");
 const sessions = sessionsRoot ? new SessionList(sessionsRoot) : null;
 const blockedRoot = document.getElementById("blocked");
-const blocked = blockedRoot ? new BlockedList(blockedRoot) : null;
+if (blockedRoot) {
+  new BlockedList(blockedRoot, blocks);
+  blocks.load();
+}
 sessions?.load();
-blocked?.load();
 document.addEventListener("visibilitychange", () => {
   if (document.visibilityState !== "visible") return;
   sessions?.load();
-  blocked?.load();
+  if (blockedRoot) blocks.load();
 });
 
 // Ending this sign-in from another device closes the socket with 4001, and the check that

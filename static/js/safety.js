@@ -1,40 +1,8 @@
-// Safety in the open chat: who one blocks, the chat header's menu (block, unblock, report) and
-// the dialog that reports a person or a message.
+// Safety in the open chat: the chat header's menu (block, unblock, report) and the dialog that
+// reports a person or a message. Whom one blocks is kept in blocks.js.
 import { api } from "./api.js";
 import { codePoints } from "./dom.js";
 import { errorText, t } from "./i18n.js";
-
-/** The people one blocks (GET /api/users/blocked), kept in step with one's own changes. */
-export class Blocks {
-  constructor({ onChange }) {
-    this.ids = new Set();
-    this.onChange = onChange;
-  }
-
-  has(userId) {
-    return Boolean(userId) && this.ids.has(userId);
-  }
-
-  async load() {
-    try {
-      const { data } = await api.get("/api/users/blocked");
-      this.ids = new Set(data.map((user) => user.id));
-      this.onChange();
-    } catch (error) {
-      // Loaded again after the next reconnect; until then the last answer stands.
-      if (error.status !== 401) console.warn("Tether: the people you block could not be loaded.", error);
-    }
-  }
-
-  /** Block or unblock; throws the ApiError when the server refuses. */
-  async set(userId, blocked) {
-    if (blocked) await api.post(`/api/users/${userId}/block`);
-    else await api.delete(`/api/users/${userId}/block`);
-    if (blocked) this.ids.add(userId);
-    else this.ids.delete(userId);
-    this.onChange();
-  }
-}
 
 /** Up, Down, Home and End move between a menu's visible items. */
 export function menuKeys(menu, event) {
