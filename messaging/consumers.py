@@ -9,8 +9,10 @@ import logging
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.db import DatabaseError
 from rest_framework.exceptions import ValidationError
 
+from accounts.services.sessions import session_is_live
 from core.api.errors import SERVER_ERROR, error_reply
 from core.api.fields import StrictUUIDField
 from messaging import events
@@ -100,6 +102,8 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         if handler is None:
             await self.send_error("validation_error", "Unknown frame type.", client_id)
             return
+        if not await self._session_still_live():
+            return
         try:
             await handler(self, frame)
         except Exception as exc:
@@ -142,6 +146,17 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         if fields:
             frame["fields"] = fields
         await self.send_json(frame)
+
+    async def _session_still_live(self) -> bool:
+        """Checked before acting on any frame: were the close message for a revoked session
+        lost, the socket still stops here (4001) instead of acting for it."""
+        try:
+            live = await in_thread(session_is_live)(self.session_id)
+        except DatabaseError:
+            return True  # unknown, not refused: the frame's own work meets the same outage
+        if not live:
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+        return live
 
     async def _user(self):
         """The connection's user, loaded with the session at the handshake."""

@@ -211,6 +211,9 @@ TETHER_SMS_FILE = os.environ.get("TETHER_SMS_FILE", "")
 TETHER_THROTTLE = env_bool("TETHER_THROTTLE", True)
 TETHER_DEFAULT_REGION = os.environ.get("TETHER_DEFAULT_REGION", "RU").upper()
 
+# No sign-in lives longer than this from its start, however often it is refreshed.
+TETHER_SESSION_MAX_DAYS = 90
+
 # The contract's code rules; tests shorten them through the settings fixture. The resend
 # delay is also read from the environment, so that tests driving real server processes need
 # not wait a minute between two codes to one phone (production keeps the contract's 60 s).

@@ -1,6 +1,9 @@
 """Refresh rotation and logout: a sign-in's tokens, and when they stop working."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
@@ -28,14 +31,45 @@ def test_refresh_rotates_the_pair_and_the_old_refresh_stops_working(api, user):
     assert set(pair) == {"access", "refresh"}
     assert pair["refresh"] != tokens.refresh and pair["access"] != tokens.access
     assert envelope_data(me(api, pair["access"]))["id"] == str(user.id)
-
-    envelope_error(refresh(api, tokens.refresh), 401, "invalid_token")
     # The new refresh token carries on the same sign-in.
     again = envelope_data(refresh(api, pair["refresh"]))
     assert (
         RefreshToken(again["refresh"])["sid"] == RefreshToken(tokens.refresh, verify=False)["sid"]
     )
     assert AuthSession.objects.filter(user=user).count() == 1
+
+
+def test_a_rotated_refresh_token_presented_again_ends_its_whole_session(api, user):
+    tokens = sign_in(user)
+    stolen = tokens.refresh
+    pair = envelope_data(refresh(api, tokens.refresh))  # the owner rotates
+    envelope_error(refresh(api, stolen), 401, "invalid_token")  # the old copy comes back
+    # Whoever holds the newer tokens is cut off too: the family can no longer be trusted.
+    envelope_error(me(api, pair["access"]), 401, "invalid_token")
+    envelope_error(refresh(api, pair["refresh"]), 401, "invalid_token")
+    assert AuthSession.objects.get(user=user).revoked_at is not None
+
+
+def test_another_sessions_tokens_survive_a_reuse(api, user):
+    mine, other = sign_in(user), sign_in(user)
+    envelope_data(refresh(api, mine.refresh))
+    envelope_error(refresh(api, mine.refresh), 401, "invalid_token")
+    envelope_data(me(api, other.access))
+
+
+def test_no_session_outlives_90_days_however_often_refreshed(api, user, settings):
+    tokens = sign_in(user)
+    session = AuthSession.objects.get(user=user)
+    # 89 days and 23 hours old: the new tokens expire with the session, not 30 days later.
+    session.created_at = timezone.now() - timedelta(days=89, hours=23)
+    session.save(update_fields=["created_at"])
+    pair = envelope_data(refresh(api, tokens.refresh))
+    left = RefreshToken(pair["refresh"])["exp"] - timezone.now().timestamp()
+    assert 0 < left <= 3600 + 5
+    session.created_at = timezone.now() - timedelta(days=90, seconds=1)
+    session.save(update_fields=["created_at"])
+    envelope_error(me(api, pair["access"]), 401, "invalid_token")
+    envelope_error(refresh(api, pair["refresh"]), 401, "invalid_token")
 
 
 def test_refresh_keeps_the_sessions_access_tokens_working(api, user):
@@ -93,20 +127,21 @@ def test_logout_leaves_the_users_other_sessions_alone(api, user):
     envelope_data(refresh(api, laptop.refresh))
 
 
-def test_logout_by_a_rotated_out_refresh_token_is_refused(api, user):
+def test_logout_by_a_rotated_out_refresh_token_is_refused_and_ends_the_session(api, user):
     tokens = sign_in(user)
     pair = envelope_data(refresh(api, tokens.refresh))
     envelope_error(logout(api, tokens.refresh), 401, "invalid_token")
-    envelope_data(me(api, pair["access"]))
+    envelope_error(me(api, pair["access"]), 401, "invalid_token")
 
 
 @pytest.mark.django_db(transaction=True)
 def test_two_refreshes_of_one_token_at_once_exactly_one_succeeds(postgres, user):
-    tokens = sign_in(user)
     for _ in range(3):  # a race is a matter of chance: run it a few times
+        tokens = sign_in(user)
         responses = at_once([lambda raw=tokens.refresh: refresh(APIClient(), raw)] * 2)
         statuses = sorted(response.status_code for response in responses)
         assert statuses == [200, 401], [r.json() for r in responses]
-        winner = next(r for r in responses if r.status_code == 200)
         envelope_error(next(r for r in responses if r.status_code == 401), 401, "invalid_token")
-        tokens = type(tokens)(**envelope_data(winner))
+        # The loser presented a token that was rotated by then: the session ends with it.
+        winner = envelope_data(next(r for r in responses if r.status_code == 200))
+        envelope_error(me(APIClient(), winner["access"]), 401, "invalid_token")
