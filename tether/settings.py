@@ -226,6 +226,7 @@ TETHER_RATE_LIMITS = {
     "code_request": (60, 60),
     "code_verify": (120, 60),
     "message_send": (30, 10),
+    "phone_lookup": (30, 60),
 }
 # Presence: each process refreshes its connections this often; an entry not refreshed for
 # the TTL (its process died) counts as offline. 10 s + 30 s keeps the contract's 60 s.

@@ -19,6 +19,7 @@ from accounts.serializers import (
 )
 from accounts.services.blocks import user_block, user_unblock
 from accounts.services.deletion import account_delete, account_delete_code_request
+from accounts.services.limits import phone_lookup_check
 from accounts.services.users import user_update
 from core.api.request import client_ip
 from core.api.schema import errors
@@ -81,6 +82,8 @@ class UserSearchView(APIView):
     def get(self, request: Request) -> Response:
         query = UserSearchQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
+        if "phone" in query.validated_data:
+            phone_lookup_check(user=request.user)
         users = list(user_search(viewer=request.user, **query.validated_data))
         online = presence.online_ids((u.pk for u in users), viewer_id=request.user.pk)
         context = {"online_ids": online}

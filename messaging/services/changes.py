@@ -3,17 +3,22 @@
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.selectors import block_exists_with
+from accounts.services.blocks import blocks_hold_steady
+from chats.models import Chat, ChatMember
 from chats.selectors import chat_member_ids, chat_read_seqs
-from core.errors import NotFound, PermissionDenied
+from core.errors import Blocked, NotFound, PermissionDenied
 from messaging import events
 from messaging.content import content_check
 from messaging.models import Message
 from messaging.payloads import message_data
+from messaging.services.limits import send_limit_check
 
 
 def _locked_message_of_member(*, user, message_id) -> Message:
     message = (
-        Message.objects.select_for_update()
+        Message.objects.select_for_update(of=("self",))
+        .select_related("chat")
         .filter(pk=message_id, chat__memberships__user=user)
         .first()
     )
@@ -26,8 +31,22 @@ def _payload(message: Message) -> dict:
     return message_data(message, {message.chat_id: chat_read_seqs(message.chat_id)})
 
 
+def _check_no_block_in_direct_chat(message: Message, user) -> None:
+    """In a direct chat a block either way stops edits (and, later, reactions and pins), as
+    it stops sends; in groups blocks do not hide messages."""
+    if message.chat.kind != Chat.Kind.DIRECT:
+        return
+    blocks_hold_steady(user_id=user.pk)
+    peers = ChatMember.objects.filter(chat_id=message.chat_id).exclude(user_id=user.pk)
+    if peers.annotate(blocked=block_exists_with(user.pk)).filter(blocked=True).exists():
+        raise Blocked()
+
+
 def message_edit(*, user, message_id, content: str) -> dict:
-    """Change the text of one's own message; ``message.updated`` to the chat."""
+    """Change the text of one's own message; ``message.updated`` to the chat.
+
+    Blocks stop it like a send, and it counts against the send limit.
+    """
     content_check(content)
     with transaction.atomic():
         message = _locked_message_of_member(user=user, message_id=message_id)
@@ -35,6 +54,8 @@ def message_edit(*, user, message_id, content: str) -> dict:
             raise NotFound("This message was deleted.")
         if message.sender_id != user.pk:
             raise PermissionDenied("Only the sender can edit a message.")
+        _check_no_block_in_direct_chat(message, user)
+        send_limit_check(user=user)
         message.content = content
         message.edited_at = timezone.now()
         message.save(update_fields=["content", "edited_at"])

@@ -103,3 +103,15 @@ def test_the_wait_is_never_shorter_than_what_is_left_of_the_window(redis_server)
     wait = throttling.hit("wait-test:shared", 1, 10)
     left = redis_server.pttl("tether:rate:wait-test:shared") / 1000
     assert math.ceil(wait) >= left > 9
+
+
+def test_the_31st_phone_lookup_by_one_person_in_a_minute_is_throttled(client_for, user, other_user):
+    mine, theirs = client_for(user), client_for(other_user)
+    for n in range(30):
+        envelope_data(mine.get(f"/api/users?phone=%2B7916555{n:04d}"))
+    refused = mine.get("/api/users?phone=%2B79165559999")
+    envelope_error(refused, 429, "throttled")
+    assert 1 <= int(refused["Retry-After"]) <= 60
+    # Per person: someone else, and searching by name, are not limited by it.
+    envelope_data(theirs.get("/api/users?phone=%2B79165559999"))
+    envelope_data(mine.get("/api/users?q=someone"))

@@ -8,7 +8,7 @@ import pytest
 from accounts.services.blocks import user_block
 from accounts.services.users import user_deactivate
 from chats.services import chat_get_or_create
-from core.errors import Blocked, NotFound, ValidationFailed
+from core.errors import Blocked, NotFound, Throttled, ValidationFailed
 from messaging.content import MAX_CONTENT
 from messaging.models import Message
 from messaging.services import message_edit, message_send
@@ -104,3 +104,26 @@ def _wait_for_a_lock_waiter(timeout: float = 10) -> None:
                 return
             time.sleep(0.02)
     raise AssertionError("the send never queued behind the block")
+
+
+@pytest.mark.parametrize("blocker", ["alice", "bob"])
+def test_a_block_either_way_stops_edits_in_the_direct_chat(alice, bob, chat, blocker):
+    sent = message_send(sender=alice, chat_id=chat.pk, content="before").message
+    people = {"alice": alice, "bob": bob}
+    user_block(user=people[blocker], target=bob if blocker == "alice" else alice)
+    with pytest.raises(Blocked):
+        message_edit(user=alice, message_id=sent.pk, content="rewritten")
+    sent.refresh_from_db()
+    assert sent.content == "before"
+
+
+def test_edits_count_against_the_send_limit(alice, chat, settings):
+    settings.TETHER_THROTTLE = True
+    settings.TETHER_RATE_LIMITS = {**settings.TETHER_RATE_LIMITS, "message_send": (3, 10)}
+    sent = message_send(sender=alice, chat_id=chat.pk, content="one").message
+    message_edit(user=alice, message_id=sent.pk, content="two")
+    message_edit(user=alice, message_id=sent.pk, content="three")
+    with pytest.raises(Throttled):
+        message_edit(user=alice, message_id=sent.pk, content="four")
+    sent.refresh_from_db()
+    assert sent.content == "three"
