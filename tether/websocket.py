@@ -1,16 +1,18 @@
 """The ``/ws/`` stack: origin check, cookie session, then token-or-session authentication.
 
-Channels' AllowedHostsOriginValidator refuses handshakes without an ``Origin`` header; the
-contract accepts those (apps, scripts) on their token alone, so the validator only judges
-connections that send one, and connections without one never get their cookies read.
+Channels' AllowedHostsOriginValidator judges the host alone (any port or scheme passes) and
+refuses handshakes without an ``Origin``; the contract wants scheme, host and port, and
+accepts connections without ``Origin`` (apps, scripts) on their token alone.
 """
 
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
 from channels.db import database_sync_to_async
 from channels.routing import URLRouter
-from channels.security.websocket import AllowedHostsOriginValidator
+from channels.security.websocket import WebsocketDenier
 from channels.sessions import SessionMiddlewareStack
+from django.conf import settings
+from django.http.request import split_domain_port, validate_host
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.tokens import AccessToken
 
@@ -18,17 +20,62 @@ from accounts.authentication import WEB_SESSION_KEY
 from accounts.services.sessions import SESSION_CLAIM, session_get_live
 from messaging.routing import websocket_urlpatterns
 
+_DEFAULT_PORTS = {"http": 80, "https": 443}
 
-class OptionalOriginValidator:
+
+def _origin_key(origin: str) -> tuple[str, str, int] | None:
+    """``(scheme, host, port)`` of an origin, the port made explicit; None if malformed."""
+    try:
+        parts = urlsplit(origin)
+        port = parts.port or _DEFAULT_PORTS.get(parts.scheme)
+    except ValueError:
+        return None
+    if parts.scheme not in _DEFAULT_PORTS or not parts.hostname or port is None:
+        return None
+    return parts.scheme, parts.hostname.lower(), port
+
+
+def _own_origin(scope, headers: dict[bytes, bytes]) -> tuple[str, str, int] | None:
+    """The site's own origin as this handshake reached it: its Host (one of ALLOWED_HOSTS)
+    with the scheme the client used (https behind a TLS proxy that says so)."""
+    host = headers.get(b"host", b"").decode("latin-1")
+    domain, _ = split_domain_port(host)
+    if not domain or not validate_host(domain, settings.ALLOWED_HOSTS):
+        return None
+    forwarded = headers.get(b"x-forwarded-proto", b"").decode("latin-1").lower()
+    secure = scope.get("scheme") == "wss" or (settings.TETHER_HTTPS and forwarded == "https")
+    return _origin_key(f"{'https' if secure else 'http'}://{host}")
+
+
+class OriginValidator:
+    """A browser's ``Origin`` must be the site's own (scheme, host and port) or one of
+    TETHER_CORS_ORIGINS; anything else is refused at the handshake (403).
+
+    A connection without ``Origin`` (apps, scripts) passes, authenticated by its token alone:
+    its cookies are never read.
+    """
+
     def __init__(self, application):
         self.application = application
-        self.validated = AllowedHostsOriginValidator(application)
 
     async def __call__(self, scope, receive, send):
-        if any(name == b"origin" for name, _ in scope.get("headers", [])):
-            return await self.validated(scope, receive, send)
-        headers = [(name, value) for name, value in scope["headers"] if name != b"cookie"]
-        return await self.application(dict(scope, headers=headers), receive, send)
+        headers = dict(scope.get("headers", []))
+        origin = headers.get(b"origin")
+        if origin is None:
+            cookieless = [(k, v) for k, v in scope.get("headers", []) if k != b"cookie"]
+            return await self.application(dict(scope, headers=cookieless), receive, send)
+        if self._allowed(origin.decode("latin-1"), scope, headers):
+            return await self.application(scope, receive, send)
+        return await WebsocketDenier()(scope, receive, send)
+
+    @staticmethod
+    def _allowed(origin: str, scope, headers) -> bool:
+        key = _origin_key(origin)
+        if key is None:
+            return False
+        if key == _own_origin(scope, headers):
+            return True
+        return key in {_origin_key(o) for o in settings.TETHER_CORS_ORIGINS}
 
 
 @database_sync_to_async
@@ -67,6 +114,6 @@ class TokenOrSessionAuthMiddleware:
         return await self.application(scope, receive, send)
 
 
-websocket_application = OptionalOriginValidator(
+websocket_application = OriginValidator(
     SessionMiddlewareStack(TokenOrSessionAuthMiddleware(URLRouter(websocket_urlpatterns)))
 )
