@@ -51,6 +51,29 @@ def hit(bucket: str, limit: int, window: int) -> float | None:
     return max(pttl / 1000, 1.0) if count > limit else None
 
 
+def exceeded(bucket: str, limit: int) -> float | None:
+    """Without counting: the seconds left in ``bucket``'s window if it already holds
+    ``limit`` hits, else None (for limits that count only failures, such as passwords)."""
+    client = get_redis()
+    if client is None:
+        with _local_lock:
+            ends_at, count = _local_windows.get(bucket, (0.0, 0))
+        left = ends_at - time.monotonic()
+        return max(1.0, left) if left > 0 and count >= limit else None
+    key = f"tether:rate:{bucket}"
+    try:
+        pipe = client.pipeline(transaction=True)
+        pipe.get(key)
+        pipe.pttl(key)
+        count, pttl = pipe.execute()
+    except redis.RedisError:
+        logger.warning("Rate-limit store unreachable; letting %s through", bucket.split(":")[0])
+        return None
+    if count is None or int(count) < limit or pttl <= 0:
+        return None
+    return max(pttl / 1000, 1.0)
+
+
 def reset_local_state() -> None:
     """Forget in-memory counts (tests)."""
     with _local_lock:

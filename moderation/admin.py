@@ -5,12 +5,13 @@ having them import it: the user and message pages gain actions that ask for a re
 through the services and are recorded.
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.html import format_html, format_html_join
 
 from accounts.admin import UserAdmin
 from accounts.models import User
 from core.admin_tools import ReadOnlyAdminMixin
+from core.errors import PermissionDenied
 from messaging.admin import MessageAdmin
 from messaging.models import Message
 from moderation.admin_actions import ModerateMixin, with_reason
@@ -43,13 +44,24 @@ def delete_reported_messages(modeladmin, request, queryset, reason):
 
 @with_reason(description="Deactivate the reported users", default_reason=_report_reason)
 def deactivate_reported_users(modeladmin, request, queryset, reason):
-    done = 0
-    for report in queryset.select_related("target_user"):
-        if report.target_user.is_active:
+    reports = [r for r in queryset.select_related("target_user") if r.target_user.is_active]
+    return _deactivate(request, [(r.target_user, r) for r in reports], reason)
+
+
+def _deactivate(request, targets: list, reason: str) -> str:
+    """Deactivate each ``(user, report)``; staff accounts only when a superuser asks."""
+    done, refused = 0, 0
+    for user, report in targets:
+        try:
             moderation_deactivate_user(
-                moderator=request.user, user=report.target_user, reason=reason, report=report
+                moderator=request.user, user=user, reason=reason, report=report
             )
-            done += 1
+        except PermissionDenied:
+            refused += 1
+            continue
+        done += 1
+    if refused:
+        messages.warning(request, f"{refused} staff account(s) left alone: superusers only.")
     return f"{done} user(s) deactivated"
 
 
@@ -148,10 +160,7 @@ class ModerationActionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @with_reason(description="Deactivate the selected users (ends their sessions and sockets)")
 def deactivate_users(modeladmin, request, queryset, reason):
-    users = list(queryset.filter(is_active=True))
-    for user in users:
-        moderation_deactivate_user(moderator=request.user, user=user, reason=reason)
-    return f"{len(users)} user(s) deactivated"
+    return _deactivate(request, [(user, None) for user in queryset.filter(is_active=True)], reason)
 
 
 @with_reason(description="Delete the selected messages (members are told; the seq stays)")
@@ -164,6 +173,17 @@ def moderate_delete(modeladmin, request, queryset, reason):
 
 class ModeratedUserAdmin(ModerateMixin, UserAdmin):
     actions = [deactivate_users]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        # Staff accounts are changed (deactivated, demoted) by superusers only.
+        if obj is not None and obj.is_staff and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        if obj is not None and obj.is_staff and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
 
 
 class ModeratedMessageAdmin(ModerateMixin, MessageAdmin):

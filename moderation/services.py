@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.services.users import user_deactivate
-from core.errors import NotFound
+from core.errors import NotFound, PermissionDenied
 from messaging.models import Message
 from messaging.selectors import message_for_member
 from messaging.services import message_delete
@@ -81,7 +81,13 @@ def moderation_delete_message(
 def moderation_deactivate_user(
     *, moderator: User, user: User, reason: str, report: Report | None = None
 ) -> None:
-    """Cut a user off (tokens, sessions and sockets end on every process)."""
+    """Cut a user off (tokens, sessions and sockets end on every process).
+
+    Staff accounts are cut off by superusers only: a moderator cannot lock out the people
+    who oversee moderation.
+    """
+    if (user.is_staff or user.is_superuser) and not moderator.is_superuser:
+        raise PermissionDenied("Only a superuser can deactivate a staff account.")
     with transaction.atomic():
         user_deactivate(user=user)
         ModerationAction.objects.create(

@@ -55,6 +55,8 @@ def _close_pools_at_the_end(django_db_setup, django_db_blocker):
 def _isolated_state(settings):
     """Codes go to memory; rate-limit windows start empty in every test."""
     settings.TETHER_SMS_BACKEND = "memory"
+    # Staff passwords are checked in many admin tests: a fast hasher (production keeps PBKDF2).
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     memory.outbox.clear()
     throttling.reset_local_state()
     if redis_available():

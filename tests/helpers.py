@@ -93,3 +93,23 @@ def assert_queries(expected: int | None = None, *, at_most: int | None = None):
 def assert_same_queries(few: list, many: list) -> None:
     """Two runs over different numbers of rows cost the same (no query per row)."""
     assert len(few) == len(many), f"{len(few)} queries then {len(many)}:\n{many}"
+
+
+STAFF_PASSWORD = "Staff-pass-2026!"
+
+
+def admin_client_for(user):
+    """A browser signed in to /admin/ as ``user`` the only way there is: the admin's own
+    password sign-in (the user's password is set to STAFF_PASSWORD if it has none)."""
+    from django.test import Client
+
+    if not user.check_password(STAFF_PASSWORD):
+        user.set_password(STAFF_PASSWORD)
+        user.save(update_fields=["password"])
+    client = Client()
+    response = client.post(
+        "/admin/login/?next=/admin/",
+        {"username": user.username, "password": STAFF_PASSWORD, "next": "/admin/"},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return client

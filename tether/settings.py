@@ -54,7 +54,7 @@ CSRF_TRUSTED_ORIGINS = [
 
 INSTALLED_APPS = [
     "daphne",
-    "django.contrib.admin",
+    "tether.apps.TetherAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -242,6 +242,9 @@ TETHER_RATE_LIMITS = {
     "message_send": (30, 10),
     "phone_lookup": (30, 60),
 }
+# Wrong admin passwords: at most 5 per account and per IP in 15 minutes, then 429 for the
+# rest of the window. Always on (TETHER_THROTTLE does not lift it).
+TETHER_ADMIN_PASSWORD_LIMIT = (5, 15 * 60)
 # Presence: each process refreshes its connections this often; an entry not refreshed for
 # the TTL (its process died) counts as offline. 10 s + 30 s keeps the contract's 60 s.
 TETHER_PRESENCE_HEARTBEAT_SECONDS = float(os.environ.get("TETHER_PRESENCE_HEARTBEAT", "10"))

@@ -1,13 +1,13 @@
 """Moderating in the admin: find messages, delete through the service, never hard-delete."""
 
 import pytest
-from django.test import Client
 
 from accounts.models import User
 from chats.selectors import chat_read_seqs
 from messaging.models import Message
 from messaging.payloads import message_data
 from messaging.services import message_send
+from tests.helpers import admin_client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -17,8 +17,7 @@ def admin_client():
     staff = User.objects.create_superuser(
         username="moderator", phone="+79990000001", display_name="Mod", password="x-Strong-pass-1"
     )
-    client = Client()
-    client.force_login(staff)
+    client = admin_client_for(staff)
     return client
 
 

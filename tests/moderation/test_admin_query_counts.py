@@ -1,12 +1,11 @@
 """Every admin changelist moderators work in costs the same for 2 rows and 20."""
 
 import pytest
-from django.test import Client
 
 from accounts.models import User, VerificationCode
 from moderation.models import ModerationAction, Report
 from tests.factories import ChatFactory, MessageFactory, UserFactory
-from tests.helpers import assert_queries, assert_same_queries
+from tests.helpers import admin_client_for, assert_queries, assert_same_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -16,8 +15,7 @@ def admin_client():
     staff = User.objects.create_superuser(
         username="moderator", phone="+79990000001", display_name="Mod", password="x-Strong-pass-1"
     )
-    client = Client()
-    client.force_login(staff)
+    client = admin_client_for(staff)
     client.staff = staff
     return client
 

@@ -2,14 +2,13 @@
 
 import pytest
 from django.contrib.auth.models import Group
-from django.test import Client
 
 from accounts.models import AuthSession, User
 from messaging.services import message_send
 from moderation.groups import MODERATORS
 from moderation.models import ModerationAction, Report
 from moderation.services import report_message, report_user
-from tests.helpers import sign_in
+from tests.helpers import admin_client_for, sign_in
 
 pytestmark = pytest.mark.django_db
 QUEUE = "/admin/moderation/report/"
@@ -28,8 +27,7 @@ def moderator():
 
 @pytest.fixture
 def mod_client(moderator):
-    client = Client()
-    client.force_login(moderator)
+    client = admin_client_for(moderator)
     return client
 
 
@@ -139,8 +137,7 @@ def test_staff_without_the_moderate_permission_cannot_act(reported):
 
     group.permissions.add(Permission.objects.get(codename="view_report"))
     staff.groups.add(group)
-    client = Client()
-    client.force_login(staff)
+    client = admin_client_for(staff)
     assert client.get(QUEUE).status_code == 200
     act(client, "dismiss_reports", reported)
     reported.refresh_from_db()
