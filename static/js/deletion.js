@@ -1,8 +1,17 @@
 // Deleting one's account from the profile page: ask for a code (POST delete-code), count down
 // to when a new one may be asked for, confirm with the code (DELETE /api/users/me), then leave
-// through /logout/, which ends the Django session and says that the account is gone.
+// through the page's logout form (a POST to /logout/), which ends the Django session and says
+// that the account is gone.
 import { api, onSignedOut } from "./api.js";
 import { errorText, t } from "./i18n.js";
+
+/** Log out the way the page's own "Log out" form does: /logout/ ends the Django session
+ * only on a POST with the CSRF token (a plain visit ends nothing). */
+function leaveThroughLogout() {
+  const form = document.querySelector('form[action="/logout/"]');
+  if (form) form.submit();
+  else location.assign("/login/");
+}
 
 /** A live "You can ask for a new code in N s." that calls `done` when the time is up. */
 class Countdown {
@@ -156,7 +165,7 @@ export class AccountDeletion {
     // The sign-in is over: the socket's 4001 and any 401 from now on are expected, and
     // /logout/ says what happened (not /login/). The page is leaving, so this stays.
     onSignedOut((event) => event.preventDefault());
-    location.assign("/logout/");
+    leaveThroughLogout();
   }
 
   showFieldError(text) {

@@ -55,9 +55,15 @@ def test_sign_up_with_errors_countdown_and_logout(person):
     page.get_by_role("button", name="Continue").click()
     expect(page).to_have_url(re.compile(r"/chats/$"))
 
+    # The link only leads to the question: nothing has ended yet.
     page.get_by_role("link", name="Log out").click()
+    expect(page).to_have_url(re.compile(r"/logout/$"))
+    expect(page.get_by_role("heading")).to_have_text("Log out of Tether?")
+    assert page.request.get("/api/users/me").status == 200
+    page.get_by_role("button", name="Log out").click()
     expect(page).to_have_url(re.compile(r"/login/$"))
     expect(page.get_by_role("status")).to_have_text("You are logged out.")
+    assert page.request.get("/api/users/me").status == 401
     page.goto("/chats/")
     expect(page).to_have_url(re.compile(r"/login/\?next="))
 

@@ -132,16 +132,54 @@ def test_posting_without_the_csrf_token_is_refused(browser):
     assert response.status_code == 403
 
 
-def test_a_plain_visit_of_logout_ends_the_sign_in_and_says_so(browser):
+def test_a_plain_visit_of_logout_ends_nothing_and_offers_the_button(browser):
     sign_up(browser)
     session_id = browser.session[WEB_SESSION_KEY]
     response = browser.get("/logout/")
+    assert response.status_code == 200
+    assert "no-cache" in response["Cache-Control"]
+    page = response.content.decode()
+    form = re.search(r'<form method="post" action="/logout/">(.*?)</form>', page, re.S)
+    assert form and 'name="csrfmiddlewaretoken"' in form.group(1)
+    assert re.search(r'<button[^>]*type="submit"[^>]*>Log out</button>', form.group(1))
+    assert "Anna Petrova" in page
+    # Still signed in: a link to /logout/ from anywhere ends nothing.
+    assert AuthSession.objects.get(pk=session_id).revoked_at is None
+    assert browser.get("/chats/").status_code == 200
+    assert browser.get("/api/users/me").status_code == 200
+
+
+def test_the_logout_page_is_in_russian_too(browser):
+    sign_up(browser)
+    page = browser.get("/logout/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert '<html lang="ru">' in page
+    assert "Выйти из Tether?" in page and "Вы вошли как <strong>Anna Petrova</strong>" in page
+    assert re.search(r'<button[^>]*type="submit"[^>]*>Выйти</button>', page)
+
+
+def test_the_button_of_the_logout_page_logs_out_and_says_so(browser):
+    sign_up(browser)
+    session_id = browser.session[WEB_SESSION_KEY]
+    response = csrf_post(browser, "/logout/", {})
     assert response.status_code == 302 and response["Location"] == "/login/"
     assert "no-cache" in response["Cache-Control"]
     assert AuthSession.objects.get(pk=session_id).revoked_at is not None
     assert b"You are logged out." in browser.get("/login/").content
     assert browser.get("/chats/").status_code == 302
     assert browser.get("/api/users/me").status_code == 401
+    # Once logged out, /logout/ has nothing to offer.
+    response = browser.get("/logout/")
+    assert response.status_code == 302 and response["Location"] == "/login/"
+
+
+def test_a_logout_post_without_the_csrf_token_is_refused_and_ends_nothing(browser):
+    sign_up(browser)
+    session_id = browser.session[WEB_SESSION_KEY]
+    assert browser.post("/logout/").status_code == 403
+    assert browser.post("/logout/", {"csrfmiddlewaretoken": "x" * 64}).status_code == 403
+    assert AuthSession.objects.get(pk=session_id).revoked_at is None
+    assert browser.get("/chats/").status_code == 200
+    assert browser.get("/api/users/me").status_code == 200
 
 
 def test_the_logout_form_posts_with_its_token(browser):
@@ -158,11 +196,21 @@ def test_the_logout_form_posts_with_its_token(browser):
 
 def test_logging_out_after_deleting_the_account_says_it_is_gone(browser):
     sign_up(browser)
+    profile = browser.get("/profile/").content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', profile).group(1)
     User.objects.filter(phone=PHONE).update(is_active=False, deleted_at=timezone.now())
-    page = browser.get("/logout/", follow=True)
+    # The profile page leaves through its logout form once the account is gone.
+    page = browser.post("/logout/", {"csrfmiddlewaretoken": token}, follow=True)
     assert page.redirect_chain == [("/login/", 302)]
     assert b"Your account has been deleted, and you are logged out." in page.content
-    assert browser.get("/logout/", follow=True).content.count(b"You are logged out.") == 1
+    assert browser.get("/logout/", follow=True).content.count(b"logged out") == 0
+    # A plain visit while the deleted account's cookie is still there says so as well.
+    other = CommittingClient(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE="en")
+    sign_up(other, phone="+79161110023", name="Boris")
+    User.objects.filter(phone="+79161110023").update(is_active=False, deleted_at=timezone.now())
+    page = other.get("/logout/", follow=True)
+    assert page.redirect_chain == [("/login/", 302)]
+    assert b"Your account has been deleted, and you are logged out." in page.content
 
 
 def test_the_profile_page_offers_deletion_with_a_code_field(browser):

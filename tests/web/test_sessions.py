@@ -73,11 +73,18 @@ def test_a_chat_page_goes_to_login_when_its_session_is_revoked_or_logged_out(chr
     expect(laptop.page).to_have_url(re.compile(r"/login/\?next=%2Fchats%2F$"))
     expect(second_tab).to_have_url(re.compile(r"/login/\?next=%2Fprofile%2F$"))
 
-    # A plain visit of /logout/ ends the sign-in; the chat open in another tab follows.
+    # A plain visit of /logout/ ends nothing; its button does, and the chat open in another
+    # tab follows.
     chats = boris.context.new_page()
     chats.goto("/chats/")
     expect(chats.locator("#app")).to_have_attribute("data-connection", "online")
     boris.page.goto("/logout/")
+    logout = boris.page.get_by_role("button", name="Log out")
+    expect(logout).to_be_visible()
+    chats.reload()
+    expect(chats).to_have_url(re.compile(r"/chats/$"))
+    expect(chats.locator("#app")).to_have_attribute("data-connection", "online")
+    logout.click()
     expect(boris.page).to_have_url(re.compile(r"/login/$"))
     expect(boris.page.get_by_role("status")).to_have_text("You are logged out.")
     expect(chats).to_have_url(re.compile(r"/login/\?next=%2Fchats%2F$"))

@@ -190,12 +190,19 @@ def _finish(request: HttpRequest, pending: dict, code: str) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def logout_page(request: HttpRequest) -> HttpResponse:
-    """End this sign-in and the Django session, then say so on /login/.
+    """End this sign-in and the Django session on POST (CSRF-protected), then say so on /login/.
 
-    A plain GET logs out too (a link is how people look for "Log out"); the POST of the
-    profile page's form works the same way.
+    A GET never logs out, so a link from another site cannot: with a live sign-in it shows
+    a page whose button makes the POST; without one there is nothing to end, and it goes to
+    /login/ (saying so if the account was deleted).
     """
     deleted = _account_deleted(request)
+    if request.method == "GET":
+        if live_web_session(request) is not None:
+            return render(request, "pages/logout.html", {"display_name": request.user.display_name})
+        if deleted:
+            messages.info(request, _("Your account has been deleted, and you are logged out."))
+        return redirect("/login/")
     session = live_web_session(request)
     if session is not None:
         session_revoke(session=session)
