@@ -1,14 +1,15 @@
-"""Logging filter that keeps credentials out of every log line.
+"""Logging filter that keeps credentials and phone numbers out of every log line.
 
-Tokens travel in query strings (``/ws/?token=...``) and JSON bodies; whatever a library logs,
-the value is replaced before a handler writes it.
+Tokens travel in query strings (``/ws/?token=...``) and JSON bodies, phone numbers and codes
+in query strings (``/api/users?phone=...``); whatever a library logs, the server's access log
+included, the value is replaced before a handler writes it.
 """
 
 import logging
 import re
 
 _PATTERNS = [
-    re.compile(r"(?i)([?&](?:token|access|refresh)=)[^&\s\"']+"),
+    re.compile(r"(?i)([?&](?:token|access|refresh|phone|code)=)[^&#\s\"']+"),
     re.compile(r"(?i)(\"(?:token|access|refresh|code)\"\s*:\s*\")[^\"]+"),
     re.compile(r"(?i)(Bearer\s+)[A-Za-z0-9\-_.]+"),
     re.compile(r"eyJ[A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]+\.[A-Za-z0-9\-_]+"),
@@ -16,7 +17,8 @@ _PATTERNS = [
 
 
 def redact(text: str) -> str:
-    """Return ``text`` with every token-looking value replaced by ``[redacted]``."""
+    """Return ``text`` with every token-looking value, and the ``phone`` and ``code`` of a
+    query string, replaced by ``[redacted]``."""
     for pattern in _PATTERNS:
         if pattern.groups:
             text = pattern.sub(r"\1[redacted]", text)

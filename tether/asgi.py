@@ -12,14 +12,18 @@ django_asgi_app = get_asgi_application()
 
 from channels.routing import ProtocolTypeRouter  # noqa: E402
 
+from core.request_id import RequestIdASGIMiddleware  # noqa: E402
 from tether import daphne_compat  # noqa: E402
 from tether.websocket import websocket_application  # noqa: E402
 
 daphne_compat.install()
 
-application = ProtocolTypeRouter(
-    {
-        "http": django_asgi_app,
-        "websocket": websocket_application,
-    }
+# Every connection, HTTP or WebSocket, gets its request id first (core.request_id).
+application = RequestIdASGIMiddleware(
+    ProtocolTypeRouter(
+        {
+            "http": django_asgi_app,
+            "websocket": websocket_application,
+        }
+    )
 )

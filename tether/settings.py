@@ -75,6 +75,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every response gets its X-Request-ID.
+    "core.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -283,21 +285,38 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
+# --- Operations: logs and metrics ----------------------------------------------------------
+# `text` (one readable line) or `json` (one JSON object per line).
+TETHER_LOG_FORMAT = os.environ.get("TETHER_LOG_FORMAT", "").strip().lower() or "text"
+if TETHER_LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured("TETHER_LOG_FORMAT must be `text` or `json`.")
+
 # --- Logging: no token ever reaches a log line (see core.log_redaction) --------------------------
+# Every line carries the request id (core.request_id); daphne's access log comes through here
+# as `tether.access` (tether.daphne_compat).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact_tokens": {"()": "core.log_redaction.RedactTokensFilter"}},
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {
+        "request_id": {"()": "core.request_id.RequestIdFilter"},
+        "redact_tokens": {"()": "core.log_redaction.RedactTokensFilter"},
+    },
+    "formatters": {
+        "text": {"()": "core.log_format.TextFormatter"},
+        "json": {"()": "core.log_format.JsonFormatter"},
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "formatter": "plain",
-            "filters": ["redact_tokens"],
+            "formatter": TETHER_LOG_FORMAT,
+            "filters": ["request_id", "redact_tokens"],
         }
     },
     "root": {"handlers": ["console"], "level": "INFO"},
     "loggers": {
+        # Django's own console handler neither redacts nor says which request: its records
+        # go to the root handler instead (once, not twice).
+        "django": {"handlers": [], "level": "INFO"},
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "daphne": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
