@@ -13,6 +13,7 @@ from django.db import DatabaseError
 from rest_framework.exceptions import ValidationError
 
 from accounts.services.sessions import session_is_live
+from core import metrics
 from core.api.errors import SERVER_ERROR, error_reply
 from core.api.fields import StrictUUIDField
 from messaging import events
@@ -68,12 +69,14 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=CLOSE_TRY_AGAIN_LATER)
             return
         self.joined = True
+        metrics.socket_opened()
         await presence_connect(user_id=self.user_id, connection=self.channel_name)
 
     async def disconnect(self, code) -> None:
         if not getattr(self, "joined", False):
             return
         self.joined = False
+        metrics.socket_closed()
         try:
             await asyncio.wait_for(
                 self.channel_layer.group_discard(self.group, self.channel_name), JOIN_TIMEOUT

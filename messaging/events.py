@@ -15,6 +15,8 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 
+from core import metrics
+
 logger = logging.getLogger("tether.events")
 
 # A publish never holds a request longer than this.
@@ -42,6 +44,7 @@ async def _deliver(groups: list[str], message: dict, what: str) -> bool:
         return True
     except Exception as exc:
         logger.warning("Could not send %s: %s", what, exc.__class__.__name__)
+        metrics.channel_layer_error()
         return False
 
 
@@ -49,11 +52,17 @@ async def apublish(user_ids: Iterable, event: dict) -> bool:
     """Send ``event`` to every connection of ``user_ids``; False if the layer failed."""
     global _skip_until
     groups = sorted({user_group(user_id) for user_id in user_ids})
-    if not groups or time.monotonic() < _skip_until:
+    if not groups:
+        return False
+    event_type = event.get("type", "an event")
+    if time.monotonic() < _skip_until:
+        metrics.event_failed(event_type)
         return False
     message = {"type": "tether.event", "event": event}
-    if await _deliver(groups, message, event.get("type", "an event")):
+    if await _deliver(groups, message, event_type):
+        metrics.event_published(event_type)
         return True
+    metrics.event_failed(event_type)
     _skip_until = time.monotonic() + _BACKOFF_SECONDS
     return False
 

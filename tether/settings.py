@@ -75,8 +75,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: every response gets its X-Request-ID.
+    # First: every response gets its X-Request-ID, every request is counted and timed.
     "core.request_id.RequestIdMiddleware",
+    "core.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -290,6 +291,8 @@ WHITENOISE_AUTOREFRESH = DEBUG
 TETHER_LOG_FORMAT = os.environ.get("TETHER_LOG_FORMAT", "").strip().lower() or "text"
 if TETHER_LOG_FORMAT not in {"text", "json"}:
     raise ImproperlyConfigured("TETHER_LOG_FORMAT must be `text` or `json`.")
+# With it, /metrics also answers `Authorization: Bearer <token>` from anywhere.
+TETHER_METRICS_TOKEN = os.environ.get("TETHER_METRICS_TOKEN", "").strip()
 
 # --- Logging: no token ever reaches a log line (see core.log_redaction) --------------------------
 # Every line carries the request id (core.request_id); daphne's access log comes through here

@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from core.api.routes import api_path
 from core.api.views import api_not_found
 from tether.health import HealthView
+from tether.metrics_endpoint import metrics_view
 
 # The schema in JSON unless YAML is asked for (Accept or ?format=yaml): JSON is YAML too, so
 # every client can read the default, whichever parser it holds.
@@ -34,6 +35,7 @@ api_patterns = [
 urlpatterns = [
     path("api/", include(api_patterns)),
     path("admin/", admin.site.urls),
+    path("metrics", metrics_view, name="metrics"),
     path("", include("tether.pages.urls")),
 ]
 

@@ -16,6 +16,7 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 
+from core import metrics
 from core.errors import DomainError, Throttled, ValidationFailed
 
 logger = logging.getLogger("tether.api")
@@ -166,6 +167,7 @@ def _framework_reply(exc: exceptions.APIException) -> ErrorReply:
 
 def error_reply(exc: Exception) -> ErrorReply | None:
     """The contract's answer to ``exc``; None for an unexpected error (a bug: a 500)."""
+    metrics.count_failure(exc)
     if isinstance(exc, DomainError):
         return _domain_reply(exc)
     if isinstance(exc, RequestDataTooBig):

@@ -6,6 +6,7 @@ import os
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
+from core import metrics
 from core.api.errors import STATUS_CODES, error_json
 
 logger = logging.getLogger("tether.api")
@@ -65,5 +66,6 @@ class ApiEnvelopeMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception):
         if not _is_api(request):
             return None
+        metrics.count_failure(exception)
         logger.exception("Unhandled error on %s %s", request.method, request.path)
         return error_json(500, "server_error")

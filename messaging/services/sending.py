@@ -15,6 +15,7 @@ from accounts.selectors import block_exists_with
 from accounts.services.blocks import blocks_hold_steady
 from chats.models import Chat, ChatMember
 from chats.selectors import chat_read_seqs
+from core import metrics
 from core.errors import Blocked, NotFound
 from messaging import events
 from messaging.content import content_check
@@ -122,4 +123,5 @@ def message_send(*, sender, chat_id, content: str, client_id: str | None = None)
         if repeated is None:
             raise
         return repeated
+    metrics.message_sent()
     return SendResult(message, True, data)
