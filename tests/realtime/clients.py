@@ -1,14 +1,51 @@
-"""Clients of real server processes: sign up over HTTP, listen on a real WebSocket."""
+"""Clients of real server processes: sign up over HTTP, listen on a real WebSocket.
+
+Also the frame predicates that both these clients and the in-process tests
+(``tests.realtime.conftest``) wait for. "Nothing of type X arrives" is never tested by
+waiting a while: the test makes the server send a later frame that must come after anything
+the guarded action could have sent (a ``pong`` for frames a socket sends itself; for events, a
+message published after the action through the same path), then looks at the frames before it.
+"""
 
 import json
 import queue
 import threading
 import time
+from collections.abc import Callable
 
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
 from tests.servers import Server, Servers, http
+
+Frame = dict
+Predicate = Callable[[Frame], bool]
+
+
+def frame_is(frame_type: str, **fields) -> Predicate:
+    """A frame of ``frame_type`` whose top-level ``fields`` have these values."""
+
+    def matches(frame: Frame) -> bool:
+        return frame.get("type") == frame_type and all(
+            frame.get(name) == value for name, value in fields.items()
+        )
+
+    matches.__name__ = f"{frame_type}{fields or ''}"
+    return matches
+
+
+def new_message(content: str) -> Predicate:
+    """The ``message.new`` frame of the message with ``content`` (a follow-up's marker)."""
+
+    def matches(frame: Frame) -> bool:
+        return frame.get("type") == "message.new" and frame["message"]["content"] == content
+
+    matches.__name__ = f"message.new {content!r}"
+    return matches
+
+
+def types(frames: list[Frame]) -> list[str]:
+    return [frame.get("type") for frame in frames]
 
 
 def sign_up(servers: Servers, server: Server, phone: str, name: str) -> dict:
@@ -23,7 +60,7 @@ def sign_up(servers: Servers, server: Server, phone: str, name: str) -> dict:
 
 
 class Listener:
-    """A socket read on a thread into a queue, so tests can wait for frames by type."""
+    """A socket read on a thread into a queue, so tests can wait for frames."""
 
     def __init__(self, server: Server, token: str):
         self.frames: queue.Queue = queue.Queue()
@@ -45,12 +82,10 @@ class Listener:
     def send(self, frame: dict) -> None:
         self.socket.send(json.dumps(frame))
 
-    def ready(self, timeout: float = 10) -> None:
-        """Wait for a pong: the socket has joined its groups."""
-        self.send({"type": "ping"})
-        self.wait_for("pong", timeout)
-
-    def wait_for(self, frame_type: str, timeout: float = 10) -> dict:
+    def until(self, predicate: Predicate, timeout: float = 10) -> tuple[list[Frame], Frame]:
+        """The frames received before the first that matches ``predicate``, and that frame;
+        AssertionError if it does not come within ``timeout`` or the socket closes first."""
+        before: list[Frame] = []
         deadline = time.monotonic() + timeout
         while (remaining := deadline - time.monotonic()) > 0:
             try:
@@ -58,12 +93,39 @@ class Listener:
             except queue.Empty:
                 break
             if frame is None:
-                raise AssertionError(f"socket closed ({self.close_code}) before {frame_type}")
-            if frame.get("type") == frame_type:
-                return frame
-        raise AssertionError(f"no {frame_type} frame within {timeout} s")
+                raise AssertionError(
+                    f"socket closed ({self.close_code}) before {predicate.__name__};"
+                    f" got {types(before)}"
+                )
+            if predicate(frame):
+                return before, frame
+            before.append(frame)
+        raise AssertionError(
+            f"no {predicate.__name__} frame within {timeout} s; got {types(before)}"
+        )
 
-    def collect(self, frame_type: str, count: int, timeout: float = 30) -> list[dict]:
+    def frames_until(self, predicate: Predicate, timeout: float = 10) -> list[Frame]:
+        """Every frame before the follow-up that ``predicate`` recognises (see the module)."""
+        return self.until(predicate, timeout)[0]
+
+    def wait_for(self, frame_type: str, timeout: float = 10, **fields) -> Frame:
+        """The next frame of ``frame_type`` (with these ``fields``), skipping others."""
+        return self.until(frame_is(frame_type, **fields), timeout)[1]
+
+    def ping(self, timeout: float = 10) -> list[Frame]:
+        """Ping and wait for the pong; returns the frames that came before it.
+
+        The server handles one socket's frames in order, so the pong also means it has
+        handled every frame this socket sent before the ping.
+        """
+        self.send({"type": "ping"})
+        return self.frames_until(frame_is("pong"), timeout)
+
+    def ready(self, timeout: float = 10) -> None:
+        """Wait for a pong: the socket has joined its groups."""
+        self.ping(timeout)
+
+    def collect(self, frame_type: str, count: int, timeout: float = 30) -> list[Frame]:
         """``count`` frames of ``frame_type`` (others skipped), or fail at ``timeout``."""
         found = []
         deadline = time.monotonic() + timeout

@@ -7,6 +7,7 @@ from channels.testing import WebsocketCommunicator
 from chats.services import chat_get_or_create
 from tests.factories import UserFactory
 from tests.helpers import sign_in
+from tests.realtime.clients import Predicate, frame_is, types
 from tether.asgi import application
 
 
@@ -22,36 +23,45 @@ async def connect(token: str | None = None, headers=None, query: str | None = No
     return connected, communicator
 
 
-async def ready(communicator) -> None:
-    """A pong means the socket has joined its groups (the contract's promise)."""
-    await communicator.send_json_to({"type": "ping"})
-    assert await receive_type(communicator, "pong")
-
-
-async def receive_type(communicator, frame_type: str, timeout: float = 5):
-    """The next frame of ``frame_type``, skipping others (presence and the like)."""
+async def until(communicator, predicate: Predicate, timeout: float = 5):
+    """The frames received before the first that matches ``predicate``, and that frame;
+    AssertionError if it does not come within ``timeout``."""
+    before = []
     deadline = asyncio.get_running_loop().time() + timeout
     while True:
         remaining = deadline - asyncio.get_running_loop().time()
-        assert remaining > 0, f"no {frame_type} frame in {timeout} s"
+        assert remaining > 0, f"no {predicate.__name__} frame in {timeout} s; got {types(before)}"
         frame = await communicator.receive_json_from(timeout=remaining)
-        if frame.get("type") == frame_type:
-            return frame
+        if predicate(frame):
+            return before, frame
+        before.append(frame)
 
 
-async def nothing_of_type(communicator, frame_type: str, wait: float = 0.5) -> bool:
-    """True if no frame of ``frame_type`` arrives within ``wait`` seconds.
+async def frames_until(communicator, predicate: Predicate, timeout: float = 5) -> list:
+    """Every frame before the follow-up that ``predicate`` recognises.
 
-    Uses ``receive_nothing``: a timed-out ``receive_output`` would cancel the application.
+    How a test shows that something did NOT reach a socket: after the action, it makes the
+    server send a frame that must come after anything the action could have sent, then looks
+    at the frames before that one (see ``tests.realtime.clients``).
     """
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + wait
-    while (remaining := deadline - loop.time()) > 0:
-        if await communicator.receive_nothing(timeout=remaining):
-            return True
-        if (await communicator.receive_json_from()).get("type") == frame_type:
-            return False
-    return True
+    return (await until(communicator, predicate, timeout))[0]
+
+
+async def receive_type(communicator, frame_type: str, timeout: float = 5, **fields):
+    """The next frame of ``frame_type`` (with these ``fields``), skipping others."""
+    return (await until(communicator, frame_is(frame_type, **fields), timeout))[1]
+
+
+async def ping(communicator) -> list:
+    """Ping and wait for the pong; returns the frames before it. The consumer handles a
+    socket's frames in order: the pong also means every earlier frame has been handled."""
+    await communicator.send_json_to({"type": "ping"})
+    return await frames_until(communicator, frame_is("pong"))
+
+
+async def ready(communicator) -> None:
+    """A pong means the socket has joined its groups (the contract's promise)."""
+    await ping(communicator)
 
 
 @pytest.fixture

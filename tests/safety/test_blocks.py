@@ -5,10 +5,14 @@ from channels.db import database_sync_to_async
 from django.test import TestCase
 
 from accounts.services.blocks import user_block
+from chats.services import chat_get_or_create
 from core.errors import Blocked
 from messaging.services import message_send
+from messaging.services import typing as typing_relay
+from tests.factories import UserFactory
 from tests.helpers import envelope_data, envelope_error
-from tests.realtime.conftest import connect, nothing_of_type, ready, receive_type
+from tests.realtime.clients import new_message, types
+from tests.realtime.conftest import connect, frames_until, ping, ready, receive_type
 
 
 @pytest.mark.django_db
@@ -78,14 +82,26 @@ def _block(user, target):
         user_block(user=user, target=target)
 
 
+async def _says(sender, chat, content: str) -> None:
+    await database_sync_to_async(message_send)(sender=sender, chat_id=chat.pk, content=content)
+
+
 @pytest.mark.django_db(transaction=True)
-async def test_blocked_sockets_get_an_error_frame_and_no_typing_or_presence(pair):
+async def test_blocked_sockets_get_an_error_frame_and_no_typing_or_presence(pair, monkeypatch):
+    # Typing is relayed at most once a second per person and chat. Lift that limit here, so
+    # that only the block can keep Alice's second typing below from Bob.
+    monkeypatch.setattr(typing_relay, "MIN_INTERVAL", 0)
     alice, bob, chat = pair["alice"], pair["bob"], pair["chat"]
+    # Carol writes to each of them after each check: the follow-up that shows what did not come.
+    carol = await database_sync_to_async(UserFactory)(display_name="Carol")
+    with_alice = (await database_sync_to_async(chat_get_or_create)(user=carol, peer=alice))[0]
+    with_bob = (await database_sync_to_async(chat_get_or_create)(user=carol, peer=bob))[0]
     _, alice_ws = await connect(pair["alice_token"])
     await ready(alice_ws)
     _, bob_ws = await connect(pair["bob_token"])
     await ready(bob_ws)
-    await receive_type(alice_ws, "presence")  # bob came online before the block
+    # Before the block: Bob's presence and Alice's typing get through.
+    await receive_type(alice_ws, "presence", user_id=str(bob.pk), online=True)
     await alice_ws.send_json_to({"type": "typing", "chat_id": str(chat.pk)})
     await receive_type(bob_ws, "typing")
 
@@ -95,9 +111,13 @@ async def test_blocked_sockets_get_an_error_frame_and_no_typing_or_presence(pair
     error = await receive_type(alice_ws, "error")
     assert error["code"] == "blocked" and error["client_id"] == "b1"
     await alice_ws.send_json_to({"type": "typing", "chat_id": str(chat.pk)})
-    assert await nothing_of_type(bob_ws, "typing")
-    await bob_ws.disconnect()
-    assert await nothing_of_type(alice_ws, "presence")
+    await ping(alice_ws)  # Alice's typing frame has been handled: anything it sent is out
+    await _says(carol, with_bob, "to bob")
+    assert "typing" not in types(await frames_until(bob_ws, new_message("to bob")))
+
+    await bob_ws.disconnect()  # returns once the consumer is done, announcements and all
+    await _says(carol, with_alice, "to alice")
+    assert "presence" not in types(await frames_until(alice_ws, new_message("to alice")))
     await alice_ws.disconnect()
     with pytest.raises(Blocked):
         await database_sync_to_async(message_send)(sender=bob, chat_id=chat.pk, content="no")
