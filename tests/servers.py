@@ -114,7 +114,7 @@ class Server:
                 if answer.status in (200, 503):
                     return
                 last = f"{answer.status} {answer.body[:300]!r}"
-            time.sleep(0.1)
+            time.sleep(0.05)
         raise ServerError(
             f"{self!r} did not answer /api/health in {timeout} s (last: {last}).\n{self.log_tail()}"
         )
@@ -152,11 +152,17 @@ class Server:
 
 
 class Servers(list):
-    """The list of started servers, plus what they share (database, SMS outbox)."""
+    """The list of started servers, plus what they share (database, SMS outbox, settings)."""
 
     database_url: str
     sms_path: Path
     tmp_dir: Path
+    env: dict[str, str]
+
+    @property
+    def code_resend_seconds(self) -> int:
+        """The delay between two codes to one phone these servers keep (default: 60 s)."""
+        return int(self.env.get("TETHER_CODE_RESEND_SECONDS", "60"))
 
     def sms_codes(self, phone: str) -> list[str]:
         return sms_codes(self.sms_path, phone)
@@ -166,8 +172,11 @@ class Servers(list):
 
 
 @contextlib.contextmanager
-def tether_servers(count: int = 1, env: dict[str, str] | None = None) -> Iterator[Servers]:
-    """Start ``count`` daphne processes on one fresh, migrated database; stop them on exit."""
+def tether_servers(count: int = 1, env: dict[str, str | None] | None = None) -> Iterator[Servers]:
+    """Start ``count`` daphne processes on one fresh, migrated database; stop them on exit.
+
+    ``env`` adds to (a value of None: removes from) the environment the processes inherit.
+    """
     tmp_dir = Path(tempfile.mkdtemp(prefix="tether-servers-"))
     sms_path = tmp_dir / "sms.jsonl"
     sms_path.touch()
@@ -175,7 +184,7 @@ def tether_servers(count: int = 1, env: dict[str, str] | None = None) -> Iterato
     drop_database = None
     try:
         database_url, drop_database = _fresh_database(tmp_dir)
-        process_env = {
+        merged = {
             **os.environ,
             "DATABASE_URL": database_url,
             "TETHER_SMS_BACKEND": "file",
@@ -183,8 +192,10 @@ def tether_servers(count: int = 1, env: dict[str, str] | None = None) -> Iterato
             "DEBUG": "1",
             **(env or {}),
         }
+        process_env = {name: value for name, value in merged.items() if value is not None}
         _migrate(process_env, tmp_dir / "migrate.log")
         servers.database_url, servers.sms_path, servers.tmp_dir = database_url, sms_path, tmp_dir
+        servers.env = process_env
         for index, port in enumerate(_free_ports(count)):
             server = Server(
                 port=port,

@@ -5,7 +5,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from tests.acceptance.conftest import error, fresh_phone, ok, url
+from tests.acceptance.conftest import error, fresh_phone, fresh_throttled_phone, ok, url
 from tests.servers import http
 
 pytestmark = [pytest.mark.servers, pytest.mark.usefixtures("postgres", "redis_server")]
@@ -28,7 +28,7 @@ def wrong(code: str) -> str:
 def test_sign_up_texts_a_code_that_creates_the_account_on_another_process(servers):
     phone = fresh_phone()
     sent = ok(register(servers, phone, "  Ann  "), 201)
-    assert sent == {"phone": phone, "expires_in": 300, "resend_in": 60}
+    assert sent == {"phone": phone, "expires_in": 300, "resend_in": servers.code_resend_seconds}
     code = servers.sms_code(phone)
     assert re.fullmatch(r"\d{6}", code)
     data = ok(verify(servers, phone, code, via=1))
@@ -71,15 +71,17 @@ def test_a_registered_phone_is_409_before_any_code_rule(servers, person):
 def test_sign_in_of_an_existing_user_and_404_for_a_stranger(servers, person):
     alice = person("Alice")
     error(http("POST", url(servers, "/api/auth/login"), {"phone": fresh_phone()}), 404, "not_found")
-    # Sign-up texted a code a moment ago: the 60 s rule counts every code to the phone.
+    # Sign-up texted a code a moment ago: the resend delay counts every code to the phone.
     refused = http("POST", url(servers, "/api/auth/login", 1), {"phone": alice.phone})
     error(refused, 429, "throttled")
-    assert 1 <= int(refused.headers["Retry-After"]) <= 60
+    assert 1 <= int(refused.headers["Retry-After"]) <= servers.code_resend_seconds
 
 
-def test_a_second_code_within_60_seconds_is_throttled_with_retry_after(servers):
-    phone = fresh_phone()
-    ok(register(servers, phone), 201)
+def test_a_second_code_within_60_seconds_is_throttled_with_retry_after(fresh_limits):
+    servers = fresh_limits  # the contract's 60 s, as in production
+    phone = fresh_throttled_phone()
+    sent = ok(register(servers, phone), 201)
+    assert sent == {"phone": phone, "expires_in": 300, "resend_in": 60}
     again = register(servers, phone, via=1)
     error(again, 429, "throttled")
     assert 55 <= int(again.headers["Retry-After"]) <= 60
@@ -127,14 +129,23 @@ def test_the_right_code_verified_at_once_on_both_processes_signs_up_once(servers
     assert sorted(a.status for a in answers) == [200, 400, 400, 400]
 
 
-def test_refresh_rotates_and_the_old_refresh_token_stops_working(servers, person):
+def test_refresh_rotates_and_the_new_refresh_token_carries_on(servers, person):
     alice = person("Alice")
     pair = ok(http("POST", url(servers, "/api/auth/refresh"), {"refresh": alice.refresh}))
     assert set(pair) == {"access", "refresh"}
     ok(http("GET", url(servers, "/api/users/me", 1), token=pair["access"]))
+    again = ok(http("POST", url(servers, "/api/auth/refresh", 1), {"refresh": pair["refresh"]}))
+    ok(http("GET", url(servers, "/api/users/me"), token=again["access"]))
+
+
+def test_a_rotated_refresh_token_presented_again_ends_its_whole_session(servers, person):
+    alice = person("Alice")
+    pair = ok(http("POST", url(servers, "/api/auth/refresh"), {"refresh": alice.refresh}))
     reused = http("POST", url(servers, "/api/auth/refresh", 1), {"refresh": alice.refresh})
     error(reused, 401, "invalid_token")
-    ok(http("POST", url(servers, "/api/auth/refresh"), {"refresh": pair["refresh"]}))
+    error(http("GET", url(servers, "/api/users/me"), token=pair["access"]), 401, "invalid_token")
+    refreshed = http("POST", url(servers, "/api/auth/refresh", 1), {"refresh": pair["refresh"]})
+    error(refreshed, 401, "invalid_token")
 
 
 def test_two_refreshes_of_one_token_at_once_succeed_once(servers, person):

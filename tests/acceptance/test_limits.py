@@ -12,15 +12,6 @@ from tests.servers import http
 pytestmark = [pytest.mark.servers, pytest.mark.usefixtures("postgres", "redis_server")]
 
 
-@pytest.fixture
-def fresh_limits(throttled_servers, redis_server):
-    """Every test here starts with empty rate-limit windows (all of them come from one IP)."""
-    keys = list(redis_server.scan_iter("tether:rate:*", count=1000))
-    if keys:
-        redis_server.delete(*keys)
-    return throttled_servers
-
-
 def test_the_31st_message_in_10_seconds_is_throttled_over_the_api_and_the_socket(fresh_limits):
     servers = fresh_limits
     alice = make_person(servers, "Alice", fresh_throttled_phone())
