@@ -168,8 +168,8 @@ def test_times_are_iso_8601_utc_and_ids_uuid_strings(person):
     alice, bob = person("Alice"), person("Bob")
     chat_id = alice.open_chat(bob)
     message = ok(alice.send(chat_id, "hi"), 201)
-    uuid.UUID(message["id"]) and uuid.UUID(message["chat_id"])
-    assert message["created_at"].endswith("Z") or message["created_at"].endswith("+00:00")
     chat = ok(alice.call("GET", f"/api/chats/{chat_id}"))
-    for stamp in (chat["created_at"], chat["updated_at"]):
+    for found in (message["id"], message["chat_id"], chat["id"], message["sender_id"]):
+        assert str(uuid.UUID(found)) == found  # a string, in the canonical form
+    for stamp in (message["created_at"], chat["created_at"], chat["updated_at"]):
         assert stamp.endswith("Z") or stamp.endswith("+00:00")

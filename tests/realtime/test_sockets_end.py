@@ -63,7 +63,11 @@ def web_session_cookie(user) -> bytes:
 async def test_the_session_cookie_authenticates_with_an_allowed_origin(pair):
     cookie = await web_session_cookie(pair["alice"])
     connected, ws = await connect(
-        headers=[(b"origin", b"http://localhost:8000"), (b"cookie", cookie)]
+        headers=[
+            (b"host", b"localhost:8000"),
+            (b"origin", b"http://localhost:8000"),
+            (b"cookie", cookie),
+        ]
     )
     assert connected
     await ready(ws)
