@@ -2,7 +2,8 @@
 
 import pytest
 
-from tests.realtime.conftest import connect, ready, receive_type
+from tests.realtime.clients import new_message, types
+from tests.realtime.conftest import connect, frames_until, ready, receive_type
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -19,12 +20,7 @@ async def test_a_second_typing_frame_within_a_second_is_dropped(pair):
     await alice.send_json_to(
         {"type": "message.send", "chat_id": chat_id, "content": "done", "client_id": "t-1"}
     )
-    seen = []
-    while True:
-        frame = await bob.receive_json_from(timeout=5)
-        seen.append(frame["type"])
-        if frame["type"] == "message.new":
-            break
+    seen = types(await frames_until(bob, new_message("done")))
     assert seen.count("typing") == 1, seen
     await receive_type(alice, "message.ack")
     await alice.disconnect()
