@@ -176,6 +176,7 @@ async function loadChats() {
 /** Connected (first time or again): what happened meanwhile comes from the history. */
 async function catchUp() {
   retryNow(); // the server is back: what waits for it need not wait its turn
+  conversation.socketReady();
   blocks.load();
   await loadChats();
   await conversation.resync();

@@ -11,8 +11,14 @@ import { t } from "./i18n.js";
 import { ChatState, MessageView } from "./messages.js";
 import { Outbox } from "./outbox.js";
 
-const TYPING_EVERY_MS = 2500;
-const TYPING_SHOWN_MS = 5000;
+// Typing: told at most about once a second while keys are pressed (the server drops a second
+// frame within a second, so a little over that), and shown for a few of those after the last
+// one heard, so a frame lost on the way (the server's one-a-second window, a socket still
+// joining) leaves no gap; "hidden within 6 s of the last keystroke" holds with room to spare.
+const TYPING_EVERY_MS = 1200;
+const TYPING_SHOWN_MS = 4000;
+// A keystroke made while the socket was not ready is told once it is, if it is this recent.
+const TYPING_FRESH_MS = 1500;
 
 export class Conversation {
   /**
@@ -32,7 +38,8 @@ export class Conversation {
     this.states = new Map();
     this.state = null;
     this.typingTimers = new Map();
-    this.lastTypingSent = 0;
+    this.typingSent = { chatId: null, at: 0 };
+    this.lastKeystroke = { chatId: null, at: 0 };
     this.readTimer = null;
 
     const messageList = root.querySelector(".messages");
@@ -333,6 +340,9 @@ export class Conversation {
   send(text) {
     const state = this.state;
     if (!state?.loaded) return;
+    // The peer stops showing our typing when the message comes: typing starts afresh.
+    this.lastKeystroke = { chatId: null, at: 0 };
+    this.typingSent = { chatId: null, at: 0 };
     const record = state.pending({ clientId: newClientId(), content: text });
     this.view.insert(state, record);
     this.chatView.showEmpty(false);
@@ -347,11 +357,28 @@ export class Conversation {
     return true;
   }
 
+  /** A key was pressed in the composer (with text in it, not editing). */
   typed() {
-    const state = this.state;
+    if (!this.state) return;
+    this.lastKeystroke = { chatId: this.state.chat.id, at: Date.now() };
+    this.tellTyping();
+  }
+
+  /** Tell the open chat we type, if a keystroke there is recent and not yet told this second. */
+  tellTyping() {
+    const chatId = this.openId;
     const now = Date.now();
-    if (!state || now - this.lastTypingSent < TYPING_EVERY_MS) return;
-    if (this.socket.send({ type: "typing", chat_id: state.chat.id })) this.lastTypingSent = now;
+    const { chatId: typedIn, at: typedAt } = this.lastKeystroke;
+    if (!chatId || typedIn !== chatId || now - typedAt > TYPING_FRESH_MS) return;
+    const sent = this.typingSent;
+    if (sent.chatId === chatId && now - sent.at < TYPING_EVERY_MS) return;
+    // Not sent while the socket is not ready: socketReady() tries again.
+    if (this.socket.send({ type: "typing", chat_id: chatId })) this.typingSent = { chatId, at: now };
+  }
+
+  /** The socket is (again) ready: what was typed while it was not is told now. */
+  socketReady() {
+    this.tellTyping();
   }
 
   /** Tell the server we have seen everything on screen (when the page is being looked at). */
