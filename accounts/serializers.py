@@ -3,12 +3,40 @@
 import re
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import AVATAR_URL_MAX, USERNAME_PATTERN, User
 from accounts.phones import normalize_phone
-from core.api.fields import StrictCharField
+from core.api.fields import StrictCharField, documented
 from core.api.prepared import from_context
+
+# What the API writes and what it reads, as JSON Schema says it (the OpenAPI document).
+E164 = "^\\+[1-9][0-9]{1,14}$"
+# A username as typed: the contract's pattern in any case (it is lowercased on the way in).
+USERNAME_INPUT = "^[A-Za-z0-9_]{5,32}$"
+# An http(s) URL that is also an RFC 3986 URI (what ``format: uri`` means): ASCII only, any
+# other character percent-encoded. Django's URLValidator also passes IRIs and characters
+# such as ``|`` or ``{``, which no URI may hold.
+_PCT = "%[0-9A-Fa-f]{2}"
+_UNRESERVED_OR_SUB = "A-Za-z0-9\\-._~!$&'()*+,;="
+_PCHAR = f"(?:[{_UNRESERVED_OR_SUB}:@]|{_PCT})"
+AVATAR_URI = (
+    "^[Hh][Tt][Tt][Pp][Ss]?://"
+    f"(?:(?:[{_UNRESERVED_OR_SUB}:]|{_PCT})*@)?"  # user info
+    f"(?:\\[[0-9A-Fa-f:.]+\\]|(?:[{_UNRESERVED_OR_SUB}]|{_PCT})*)"  # host
+    "(?::[0-9]*)?"  # port
+    f"(?:/{_PCHAR}*)*"  # path
+    f"(?:\\?(?:{_PCHAR}|[/?])*)?"  # query
+    f"(?:#(?:{_PCHAR}|[/?])*)?$"  # fragment
+)
+AVATAR_URL_SCHEMA = {
+    "oneOf": [
+        {"type": "string", "enum": [""], "description": "No picture."},
+        {"type": "string", "format": "uri", "pattern": AVATAR_URI, "maxLength": AVATAR_URL_MAX},
+    ],
+    "description": '`""` or an http/https URL of at most 2000 characters.',
+}
 
 
 class PhoneField(StrictCharField):
@@ -27,18 +55,31 @@ class PhoneField(StrictCharField):
 
 
 class DisplayNameField(StrictCharField):
+    """1 to 100 characters as sent, not only white space; stored without the white space
+    around it."""
+
     def __init__(self, **kwargs):
         kwargs.update(trim_whitespace=True, min_length=1, max_length=100)
         super().__init__(**kwargs)
 
 
+@extend_schema_field({"type": "string", "pattern": USERNAME_INPUT, "maxLength": 32})
 class UsernameField(StrictCharField):
+    """A username as typed: 5 to 32 ASCII letters, digits and underscores, lowercased.
+
+    Only ASCII is taken, so that what passes is exactly what the schema's pattern says
+    (Unicode compatibility forms such as full-width letters would otherwise fold into it).
+    """
+
     default_error_messages = {
         "format": "5 to 32 characters: lowercase letters, digits and underscores.",
     }
 
     def to_internal_value(self, data):
-        value = User.normalize_username(super().to_internal_value(data))
+        value = super().to_internal_value(data)
+        if not re.fullmatch(USERNAME_INPUT, value):
+            self.fail("format")
+        value = User.normalize_username(value)
         if not re.fullmatch(USERNAME_PATTERN, value):
             self.fail("format")
         return value
@@ -51,6 +92,12 @@ class UserSerializer(serializers.ModelSerializer):
     into the context; a serializer without it fails rather than ask once per user.
     """
 
+    username = documented(
+        {"type": "string", "pattern": USERNAME_PATTERN, "minLength": 5, "maxLength": 32}
+    )
+    display_name = documented({"type": "string", "minLength": 1, "maxLength": 100})
+    bio = documented({"type": "string", "maxLength": 500})
+    avatar_url = documented(AVATAR_URL_SCHEMA)
     online = serializers.SerializerMethodField()
 
     class Meta:
@@ -63,23 +110,46 @@ class UserSerializer(serializers.ModelSerializer):
 
 
 class MeSerializer(UserSerializer):
+    phone = documented({"type": "string", "pattern": E164, "nullable": True})
+
     class Meta(UserSerializer.Meta):
         fields = [*UserSerializer.Meta.fields, "phone"]
         read_only_fields = fields
+
+
+@extend_schema_field(AVATAR_URL_SCHEMA)
+class AvatarUrlField(serializers.URLField):
+    """``""`` or an http/https URL that is a URI, exactly as sent (no trimming)."""
+
+    default_error_messages = {
+        "type": "Must be a string.",
+        "scheme": "Must be an http or https address.",
+        "uri": "Must be a URI: percent-encode spaces and characters beyond ASCII.",
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.update(allow_blank=True, max_length=AVATAR_URL_MAX, trim_whitespace=False)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("type")
+        return super().to_internal_value(data)
+
+    def run_validation(self, data=serializers.empty):
+        value = super().run_validation(data)
+        if value and not value.lower().startswith(("https://", "http://")):
+            self.fail("scheme")
+        if value and not re.fullmatch(AVATAR_URI, value):
+            self.fail("uri")
+        return value
 
 
 class ProfileUpdateSerializer(serializers.Serializer):
     display_name = DisplayNameField(required=False)
     username = UsernameField(required=False)
     bio = StrictCharField(required=False, allow_blank=True, max_length=500)
-    avatar_url = serializers.URLField(required=False, allow_blank=True, max_length=AVATAR_URL_MAX)
-
-    def validate_avatar_url(self, value):
-        if not isinstance(self.initial_data.get("avatar_url"), str):
-            raise serializers.ValidationError("Must be a string.")
-        if value and not value.lower().startswith(("https://", "http://")):
-            raise serializers.ValidationError("Must be an http or https address.")
-        return value
+    avatar_url = AvatarUrlField(required=False)
 
 
 class RegisterSerializer(serializers.Serializer):
@@ -91,6 +161,7 @@ class LoginSerializer(serializers.Serializer):
     phone = PhoneField()
 
 
+@extend_schema_field({"type": "string", "pattern": "^[0-9]{6}$", "maxLength": 6})
 class CodeField(StrictCharField):
     """Six ASCII digits; a malformed code is a validation error and costs no attempt."""
 
@@ -121,9 +192,11 @@ class RefreshSerializer(serializers.Serializer):
 
 
 class CodeSentSerializer(serializers.Serializer):
-    phone = serializers.CharField()
-    expires_in = serializers.IntegerField()
-    resend_in = serializers.IntegerField()
+    phone = documented({"type": "string", "pattern": E164})
+    expires_in = serializers.IntegerField(min_value=0, help_text="Seconds the code stays valid.")
+    resend_in = serializers.IntegerField(
+        min_value=0, help_text="Seconds until a new code may be asked for."
+    )
 
 
 class TokenPairSerializer(serializers.Serializer):
@@ -137,8 +210,15 @@ class SignInSerializer(TokenPairSerializer):
 
 
 class UserSearchQuerySerializer(serializers.Serializer):
-    q = serializers.CharField(required=False, max_length=100, trim_whitespace=True)
-    phone = PhoneField(required=False)
+    """``?q=`` or ``?phone=`` (one of them is needed)."""
+
+    q = StrictCharField(
+        required=False,
+        max_length=100,
+        trim_whitespace=True,
+        help_text="Username prefix or display-name words.",
+    )
+    phone = PhoneField(required=False, help_text="An exact phone number (at most 30 a minute).")
 
     def validate(self, attrs):
         if not attrs.get("q") and "phone" not in attrs:

@@ -1,22 +1,38 @@
 """Shapes of messages and chats (contract: "Objects"), and the inputs that make them."""
 
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
-from accounts.serializers import UserSerializer
+from accounts.serializers import UsernameField, UserSerializer
 from chats.models import Chat
-from core.api.fields import StrictCharField, StrictIntegerField, StrictUUIDField
+from core.api.fields import (
+    NOT_BLANK,
+    QueryIntegerField,
+    StrictCharField,
+    StrictIntegerField,
+    StrictUUIDField,
+    documented,
+)
 from core.api.prepared import annotated, from_context, prefetched
 from messaging.content import MAX_CONTENT
 from messaging.models import Message
 from messaging.payloads import message_data, read_seqs_of
+
+_SEQ = {"type": "integer", "minimum": 0}
 
 
 class MessageSerializer(serializers.ModelSerializer):
     """``is_read`` needs ``context["read_seqs"][chat_id] = {user_id: last_read_seq}``."""
 
     chat_id = serializers.UUIDField(read_only=True)
+    seq = documented(
+        {"type": "integer", "minimum": 1, "description": "1, 2, 3... in each chat, no gaps."}
+    )
     sender_id = serializers.UUIDField(read_only=True)
+    content = documented(
+        {"type": "string", "maxLength": MAX_CONTENT, "description": '`""` once deleted.'}
+    )
+    client_id = documented({"type": "string", "minLength": 1, "maxLength": 64, "nullable": True})
     deleted = serializers.BooleanField(read_only=True)
     is_read = serializers.BooleanField(read_only=True)
 
@@ -68,32 +84,41 @@ class ChatSerializer(serializers.ModelSerializer):
     def _user_data(self, user) -> dict:
         return UserSerializer(user, context=self.context).data
 
+    @extend_schema_field(UserSerializer(many=True))
     def get_members(self, chat: Chat) -> list[dict]:
         return [self._user_data(m.user) for m in self._memberships(chat)]
 
+    @extend_schema_field(UserSerializer(allow_null=True))
     def get_peer(self, chat: Chat) -> dict | None:
         peer = self._peer_membership(chat)
         return self._user_data(peer.user) if peer else None
 
+    @extend_schema_field(MessageSerializer(allow_null=True))
     def get_last_message(self, chat: Chat) -> dict | None:
         last = annotated(chat, "last_messages", _CHAT_SELECTOR)
         return message_data(last[0], read_seqs_of(chat)) if last else None
 
+    @extend_schema_field({"type": "integer", "minimum": 0})
     def get_unread_count(self, chat: Chat) -> int:
         return annotated(chat, "unread_count", _CHAT_SELECTOR)
 
+    @extend_schema_field(_SEQ)
     def get_last_read_seq(self, chat: Chat) -> int:
         mine = [m for m in self._memberships(chat) if m.user_id == self._viewer_id()]
         return mine[0].last_read_seq if mine else 0
 
+    @extend_schema_field(_SEQ)
     def get_peer_last_read_seq(self, chat: Chat) -> int:
         peer = self._peer_membership(chat)
         return peer.last_read_seq if peer else 0
 
 
+@extend_schema_serializer(extensions={"x-exactly-one-of": ["user_id", "username"]})
 class ChatOpenSerializer(serializers.Serializer):
+    """Exactly one of ``user_id`` and ``username`` (the schema says so with ``oneOf``)."""
+
     user_id = StrictUUIDField(required=False)
-    username = StrictCharField(required=False, max_length=64)
+    username = UsernameField(required=False)
 
     def validate(self, attrs):
         if ("user_id" in attrs) == ("username" in attrs):
@@ -101,7 +126,9 @@ class ChatOpenSerializer(serializers.Serializer):
         return attrs
 
 
-@extend_schema_field({"type": "string", "minLength": 1, "maxLength": MAX_CONTENT})
+@extend_schema_field(
+    {"type": "string", "minLength": 1, "maxLength": MAX_CONTENT, "pattern": NOT_BLANK}
+)
 class ContentField(StrictCharField):
     """A string; what it may hold is the services' rule (``messaging.content``)."""
 
@@ -110,6 +137,9 @@ class ContentField(StrictCharField):
         super().__init__(**kwargs)
 
 
+# The contract's idempotency: the same client_id again is answered with the original message,
+# "checked before any rule but authentication", so the rest of such a body is not read.
+@extend_schema_serializer(extensions={"x-repeatable-by": "client_id"})
 class MessageSendSerializer(serializers.Serializer):
     chat_id = StrictUUIDField()
     content = ContentField()
@@ -136,9 +166,13 @@ class ReadSerializer(serializers.Serializer):
 
 
 class HistoryQuerySerializer(serializers.Serializer):
-    before_seq = serializers.IntegerField(required=False, min_value=0)
-    after_seq = serializers.IntegerField(required=False, min_value=0)
-    limit = serializers.IntegerField(required=False, min_value=1, max_value=100, default=50)
+    before_seq = QueryIntegerField(
+        required=False, min_value=0, help_text="Older than this seq (not with after_seq)."
+    )
+    after_seq = QueryIntegerField(
+        required=False, min_value=0, help_text="Newer than this seq (not with before_seq)."
+    )
+    limit = QueryIntegerField(required=False, min_value=1, max_value=100, default=50)
 
     def validate(self, attrs):
         if "before_seq" in attrs and "after_seq" in attrs:
@@ -147,4 +181,4 @@ class HistoryQuerySerializer(serializers.Serializer):
 
 
 class ReadResultSerializer(serializers.Serializer):
-    last_read_seq = serializers.IntegerField()
+    last_read_seq = serializers.IntegerField(min_value=0)
