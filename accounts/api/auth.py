@@ -92,7 +92,7 @@ class VerifyCodeView(PublicAPIView):
 class RefreshView(PublicAPIView):
     @extend_schema(
         request=RefreshSerializer,
-        responses={200: TokenPairSerializer, **errors(400, 401, 415, 429)},
+        responses={200: TokenPairSerializer, **errors(400, 401)},
         summary="Rotate a refresh token",
     )
     def post(self, request: Request) -> Response:
@@ -104,7 +104,7 @@ class RefreshView(PublicAPIView):
 class LogoutView(PublicAPIView):
     @extend_schema(
         request=RefreshSerializer,
-        responses={200: None, **errors(400, 401, 415, 429)},
+        responses={200: None, **errors(400, 401)},
         summary="End this sign-in: its refresh and access tokens stop working",
     )
     def post(self, request: Request) -> Response:

@@ -9,11 +9,13 @@ from rest_framework.views import APIView
 from accounts.models import AuthSession
 from accounts.selectors import session_list_live
 from accounts.services.sessions import session_revoke, session_revoke_all
+from core.api.fields import documented
 from core.api.schema import errors
 from core.errors import NotFound
 
 
 class SessionSerializer(serializers.ModelSerializer):
+    device = documented({"type": "string", "maxLength": 200, "description": "From the User-Agent."})
     current = serializers.SerializerMethodField()
 
     class Meta:

@@ -1,6 +1,6 @@
 """``/api/users*``: one's own profile, other people, and finding them."""
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -22,11 +22,13 @@ from accounts.services.deletion import account_delete, account_delete_code_reque
 from accounts.services.limits import phone_lookup_check
 from accounts.services.users import user_update
 from core.api.request import client_ip
-from core.api.schema import errors
+from core.api.schema import DeleteBodySchema, errors
 from core.errors import NotFound
 
 
 class MeView(APIView):
+    schema = DeleteBodySchema()  # DELETE takes {"code"}
+
     @property
     def throttle_scope(self) -> str | None:
         # Confirming a deletion spends a code: it is a verification attempt like any other.
@@ -72,11 +74,8 @@ class UserDetailView(APIView):
 
 class UserSearchView(APIView):
     @extend_schema(
-        parameters=[
-            OpenApiParameter("q", str, description="Username prefix or display-name words"),
-            OpenApiParameter("phone", str, description="Exact phone number"),
-        ],
-        responses={200: UserSerializer(many=True), **errors(400, 401)},
+        parameters=[UserSearchQuerySerializer],
+        responses={200: UserSerializer(many=True), **errors(400, 401, 429)},
         summary="Find people",
     )
     def get(self, request: Request) -> Response:

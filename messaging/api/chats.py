@@ -1,6 +1,6 @@
 """``/api/chats*``: the chat list, opening a chat, one chat, its history, reading it."""
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 from accounts import presence
 from accounts.selectors import user_find
 from chats.services import chat_get_or_create
-from core.api.schema import errors
+from core.api.schema import HAS_MORE, errors
 from core.errors import NotFound
 from messaging import selectors
 from messaging.payloads import read_seqs_of
@@ -67,12 +67,9 @@ class ChatDetailView(APIView):
 
 class ChatMessagesView(APIView):
     @extend_schema(
-        parameters=[
-            OpenApiParameter("before_seq", int, description="Older than this seq"),
-            OpenApiParameter("after_seq", int, description="Newer than this seq"),
-            OpenApiParameter("limit", int, description="1-100, default 50"),
-        ],
+        parameters=[HistoryQuerySerializer],
         responses={200: MessageSerializer(many=True), **errors(400, 401, 404)},
+        extensions=HAS_MORE,
         summary="History, ascending seq, with meta.has_more",
     )
     def get(self, request: Request, chat_id) -> Response:

@@ -6,7 +6,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api.schema import errors
+from core.api.schema import WholeBodyPatchSchema, errors
 from messaging.inputs import message_send_from_input
 from messaging.serializers import MessageEditSerializer, MessageSendSerializer, MessageSerializer
 from messaging.services import message_delete, message_edit
@@ -30,9 +30,11 @@ class MessageSendView(APIView):
 
 
 class MessageDetailView(APIView):
+    schema = WholeBodyPatchSchema()  # PATCH, like PUT, needs "content"
+
     @extend_schema(
         request=MessageEditSerializer,
-        responses={200: MessageSerializer, **errors(400, 401, 403, 404, 415)},
+        responses={200: MessageSerializer, **errors(400, 401, 403, 404, 429)},
         summary="Edit one's own message",
     )
     def put(self, request: Request, message_id) -> Response:
@@ -43,7 +45,7 @@ class MessageDetailView(APIView):
 
     @extend_schema(
         request=MessageEditSerializer,
-        responses={200: MessageSerializer, **errors(400, 401, 403, 404, 415)},
+        responses={200: MessageSerializer, **errors(400, 401, 403, 404, 429)},
         summary="Edit one's own message",
     )
     def patch(self, request: Request, message_id) -> Response:
