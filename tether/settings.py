@@ -119,11 +119,25 @@ if DATABASE_URL:
 else:
     _database = {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3"}
 if _database["ENGINE"] == "django.db.backends.postgresql":
-    _database.setdefault("OPTIONS", {})["pool"] = {
-        "min_size": int(os.environ.get("TETHER_DB_POOL_MIN", "2")),
-        "max_size": int(os.environ.get("TETHER_DB_POOL_MAX", "20")),
-        "timeout": 10,
-    }
+    # With the database unreachable a request gets 503 within seconds, never hangs: a pooled
+    # connection is waited for at most `timeout` s, a connection attempt gives up after
+    # `connect_timeout` s (libpq's least). Health checks make the pool hand out live
+    # connections only, so those dropped while the database was down are replaced rather
+    # than failed with; reconnection attempts give up after `reconnect_timeout` s, so that a
+    # request waiting for a connection starts a fresh attempt at once instead of waiting
+    # out a long back-off: once the database is back, so is the pool, without a restart.
+    _database["CONN_HEALTH_CHECKS"] = True
+    _database.setdefault("OPTIONS", {}).update(
+        {
+            "connect_timeout": int(os.environ.get("TETHER_DB_CONNECT_TIMEOUT", "2")),
+            "pool": {
+                "min_size": int(os.environ.get("TETHER_DB_POOL_MIN", "2")),
+                "max_size": int(os.environ.get("TETHER_DB_POOL_MAX", "20")),
+                "timeout": float(os.environ.get("TETHER_DB_POOL_TIMEOUT", "2")),
+                "reconnect_timeout": 5.0,
+            },
+        }
+    )
 elif _database["ENGINE"] == "django.db.backends.sqlite3":
     # Wait for the writer instead of failing at once when two threads write together.
     _database.setdefault("OPTIONS", {}).update({"timeout": 20, "transaction_mode": "IMMEDIATE"})

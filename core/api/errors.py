@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
+from psycopg_pool import PoolTimeout
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
@@ -39,7 +41,11 @@ _MESSAGES = {
     "not_found": "Not found.",
     "server_error": "Something went wrong on our side.",
     "too_large": "The request body is too large.",
+    "unavailable": "The service is briefly unavailable. Try again shortly.",
 }
+# The database unreachable (refused, timed out, no pooled connection to be had, a connection
+# lost mid-query): 503, the same on REST and the socket, never a 500.
+_DATABASE_UNAVAILABLE = (OperationalError, InterfaceError, PoolTimeout)
 # Plain Django responses under /api/ (unknown routes, CSRF failures, crashes) by status.
 STATUS_CODES = {
     400: "validation_error",
@@ -172,6 +178,9 @@ def error_reply(exc: Exception) -> ErrorReply | None:
         return _domain_reply(exc)
     if isinstance(exc, RequestDataTooBig):
         return ErrorReply(413, "too_large", _MESSAGES["too_large"])
+    if isinstance(exc, _DATABASE_UNAVAILABLE):
+        logger.warning("Database unavailable: %s", exc.__class__.__name__)
+        return UNAVAILABLE
     exc = _normalise(exc)
     if isinstance(exc, exceptions.APIException):
         return _framework_reply(exc)
@@ -179,6 +188,7 @@ def error_reply(exc: Exception) -> ErrorReply | None:
 
 
 SERVER_ERROR = ErrorReply(500, "server_error", _MESSAGES["server_error"])
+UNAVAILABLE = ErrorReply(503, "unavailable", _MESSAGES["unavailable"])
 
 
 def envelope_exception_handler(exc: Exception, context: dict) -> Response:
