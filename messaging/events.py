@@ -9,6 +9,8 @@ is best-effort: a failure is logged, never raised, and the history endpoint is t
 import asyncio
 import logging
 import time
+import uuid
+import weakref
 from collections.abc import Iterable
 
 from asgiref.sync import async_to_sync
@@ -21,10 +23,37 @@ logger = logging.getLogger("tether.events")
 
 # A publish never holds a request longer than this.
 PUBLISH_TIMEOUT = 1.0
-# After a failed publish, skip publishing for this long instead of waiting on a dead Redis
-# in every request; clients recover missed events with after_seq.
-_BACKOFF_SECONDS = 2.0
+# After a failed publish the layer counts as down, and publishes are held back (dropped:
+# clients recover them with after_seq) instead of each waiting on a dead Redis; one publish
+# every PROBE_INTERVAL goes through as a probe. The first publish that gets through ends the
+# hold, and so does a successful ``probe_layer`` (``/api/health`` runs one).
+PROBE_INTERVAL = 0.5
+# How long ``probe_layer`` waits for its own message to come back.
+PROBE_TIMEOUT = 1.0
+
+# 0.0 while the layer is up. Once a publish has failed, and until one gets through, the
+# time when the next held-back publish goes out as the probe.
 _skip_until = 0.0
+_probing = False
+
+
+def _layer_failed() -> None:
+    global _skip_until
+    if not _skip_until:
+        logger.warning("Channel layer down: holding publishes back until a probe passes")
+    _skip_until = time.monotonic() + PROBE_INTERVAL
+
+
+def _layer_passed() -> None:
+    global _skip_until
+    if _skip_until:
+        logger.info("Channel layer back: publishing again")
+    _skip_until = 0.0
+
+
+def layer_up() -> bool:
+    """False while publishes are held back after a failure (see PROBE_INTERVAL)."""
+    return not _skip_until
 
 
 def user_group(user_id) -> str:
@@ -41,30 +70,96 @@ async def _deliver(groups: list[str], message: dict, what: str) -> bool:
     """Send ``message`` to ``groups``; log (never raise) a failure and return False."""
     try:
         await _send_all(groups, message)
-        return True
     except Exception as exc:
         logger.warning("Could not send %s: %s", what, exc.__class__.__name__)
         metrics.channel_layer_error()
+        _layer_failed()
         return False
+    _layer_passed()
+    return True
 
 
 async def apublish(user_ids: Iterable, event: dict) -> bool:
-    """Send ``event`` to every connection of ``user_ids``; False if the layer failed."""
-    global _skip_until
+    """Send ``event`` to every connection of ``user_ids``; False if the layer failed or the
+    event was held back (the layer is down and another publish is the probe)."""
+    global _probing
     groups = sorted({user_group(user_id) for user_id in user_ids})
     if not groups:
         return False
     event_type = event.get("type", "an event")
-    if time.monotonic() < _skip_until:
-        metrics.event_failed(event_type)
-        return False
+    probe = not layer_up()
+    if probe:
+        if _probing or time.monotonic() < _skip_until:
+            metrics.event_failed(event_type)
+            return False
+        _probing = True
     message = {"type": "tether.event", "event": event}
-    if await _deliver(groups, message, event_type):
+    try:
+        delivered = await _deliver(groups, message, event_type)
+    finally:
+        if probe:
+            _probing = False
+    if delivered:
         metrics.event_published(event_type)
         return True
     metrics.event_failed(event_type)
-    _skip_until = time.monotonic() + _BACKOFF_SECONDS
     return False
+
+
+class _Loopback:
+    """This process's own probe channel on one event loop (channel layers are per loop)."""
+
+    def __init__(self) -> None:
+        self.lock = asyncio.Lock()
+        self.channel: str | None = None
+
+
+_loopbacks: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Loopback]" = (
+    weakref.WeakKeyDictionary()
+)
+
+
+async def aprobe_layer(timeout: float = PROBE_TIMEOUT) -> bool:
+    """Send a probe to this process's own channel and wait for it to come back.
+
+    True means that an event published now goes out, and that events reach this process's
+    sockets (the pub/sub layer subscribes all of a process's channels and groups on one
+    connection, restored as a whole after Redis comes back). A success ends the hold.
+    """
+    loop = asyncio.get_running_loop()
+    loopback = _loopbacks.setdefault(loop, _Loopback())
+    layer = get_channel_layer()
+    nonce = uuid.uuid4().hex
+    async with loopback.lock:
+        deadline = loop.time() + timeout
+        try:
+            if loopback.channel is None:
+                loopback.channel = await asyncio.wait_for(
+                    layer.new_channel("tether.probe."), timeout
+                )
+            message = {"type": "tether.probe", "nonce": nonce}
+            await asyncio.wait_for(layer.send(loopback.channel, message), timeout)
+        except Exception as exc:
+            logger.warning("Channel layer probe not sent: %s", exc.__class__.__name__)
+            return False
+        try:
+            while True:
+                remaining = deadline - loop.time()
+                received = await asyncio.wait_for(layer.receive(loopback.channel), remaining)
+                if received.get("nonce") == nonce:  # earlier probes' late answers are skipped
+                    break
+        except Exception as exc:
+            # A receive cut short gives its channel up: the next probe makes a new one.
+            loopback.channel = None
+            logger.warning("Channel layer probe lost: %s", exc.__class__.__name__)
+            return False
+    _layer_passed()
+    return True
+
+
+def probe_layer() -> bool:
+    """``aprobe_layer`` for synchronous callers (``/api/health``)."""
+    return async_to_sync(aprobe_layer)()
 
 
 def publish_now(user_ids: Iterable, event: dict) -> bool:
@@ -98,6 +193,17 @@ def chat_read(*, chat_id, user_id, last_read_seq: int, member_ids: Iterable) -> 
         "last_read_seq": last_read_seq,
     }
     publish(member_ids, event)
+
+
+def chat_updated(*, chat_id, member_ids: Iterable) -> None:
+    """A chat's title, members, roles or pin changed: members read it again (new ones too,
+    so the chat appears at once)."""
+    publish(member_ids, {"type": "chat.updated", "chat_id": str(chat_id)})
+
+
+def chat_removed(*, chat_id, user_id) -> None:
+    """To the member who left or was removed, and nobody else."""
+    publish([user_id], {"type": "chat.removed", "chat_id": str(chat_id)})
 
 
 def typing_event(*, chat_id, user_id) -> dict:

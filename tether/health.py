@@ -1,4 +1,4 @@
-"""``/api/health``: is the database there, is the channel layer there."""
+"""``/api/health``: is the database there, does an event published now go out."""
 
 import logging
 
@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from core.api.errors import error_body
 from core.redis import get_redis
+from messaging import events
 
 logger = logging.getLogger("tether.health")
 
@@ -45,14 +46,22 @@ def database_ok() -> bool:
 
 
 def channel_layer_ok() -> bool:
+    """Whether an event published now goes out (and reaches this process's sockets).
+
+    Redis answering a ping is not enough: after an outage the process may still be holding
+    publishes back, or its subscriptions may not be restored yet. So a probe goes through
+    the channel layer itself and must come back; its success also ends the hold, so that
+    once this says ok the very next message is delivered live.
+    """
     client = get_redis()
-    if client is None:
-        return True  # the in-memory layer lives in this process
-    try:
-        return bool(client.ping())
-    except Exception:
-        logger.warning("Health: Redis unreachable")
-        return False
+    if client is not None:
+        try:
+            if not client.ping():
+                return False
+        except Exception:
+            logger.warning("Health: Redis unreachable")
+            return False
+    return events.probe_layer() and events.layer_up()
 
 
 class HealthView(APIView):
