@@ -4,6 +4,9 @@ Close codes: Autobahn, under daphne, accepts only 1000 and 3000-4999 in ``sendCl
 contract closes a socket with 1013 ("try again later") while the channel layer is down. The
 frame itself is valid, so for registered codes the close frame is sent directly.
 
+SIGTERM: daphne stops at once, cutting requests and sockets off; ``tether.shutdown`` drains
+the process instead (no new connections, sockets closed with 1012, requests finished).
+
 Access log: ``daphne`` writes its access log straight to stdout, query strings and all
 (``?token=``, ``?phone=``). Its lines go through Python logging instead (logger
 ``tether.access``), so they pass the redaction filter, carry the request id (daphne writes
@@ -14,6 +17,7 @@ TETHER_LOG_FORMAT. ``daphne -v 0`` still turns the access log off.
 import logging
 
 from core.log_redaction import redact
+from tether import shutdown
 
 _REGISTERED_SERVER_CODES = {1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014}
 _WEBSOCKET_ACTIONS = {
@@ -35,6 +39,7 @@ def install() -> None:
         return
     _install_close_codes(WebSocketProtocol)
     _install_access_log(Server, AccessLogGenerator)
+    shutdown.install(Server, WebSocketProtocol)
 
 
 def _install_close_codes(WebSocketProtocol) -> None:  # noqa: N803 (a class)
