@@ -1,4 +1,4 @@
-"""Chats and who is in them. Direct chats now; the shape leaves room for groups."""
+"""Chats and who is in them: direct chats of two people, and groups of up to 200."""
 
 import uuid
 
@@ -10,9 +10,15 @@ from django.utils import timezone
 class Chat(models.Model):
     class Kind(models.TextChoices):
         DIRECT = "direct", "Direct"
+        GROUP = "group", "Group"
+
+    MAX_MEMBERS = 200
+    TITLE_MAX = 128
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.DIRECT)
+    # Groups only ("" for direct chats, whose name is the peer's).
+    title = models.CharField(max_length=TITLE_MAX, blank=True)
     # "<smaller user id>:<larger user id>" for direct chats: one chat per pair, by the database.
     direct_key = models.CharField(max_length=80, unique=True, null=True, blank=True, editable=False)
     # The seq of the newest message. Raised under the row's lock, so seqs never gap or clash.
@@ -25,6 +31,8 @@ class Chat(models.Model):
         ordering = ["-updated_at"]
 
     def __str__(self) -> str:
+        if self.kind == self.Kind.GROUP:
+            return f"Group “{self.title}”"
         return f"{self.get_kind_display()} chat {self.id}"
 
     @staticmethod
@@ -35,11 +43,13 @@ class Chat(models.Model):
 
 class ChatMember(models.Model):
     """Membership with per-member read state; ``last_read_seq`` is written only by
-    ``messaging.services.chat_mark_read``."""
+    ``messaging.services.chat_mark_read``. A member who leaves or is removed loses the row
+    (added again, they see the whole history); a group has exactly one owner."""
 
     class Role(models.TextChoices):
-        MEMBER = "member", "Member"
         OWNER = "owner", "Owner"
+        ADMIN = "admin", "Admin"
+        MEMBER = "member", "Member"
 
     chat = models.ForeignKey(Chat, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(
@@ -52,6 +62,10 @@ class ChatMember(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["chat", "user"], name="chatmember_unique_per_chat"),
+            # At most one owner per chat, by the database; the services keep it exactly one.
+            models.UniqueConstraint(
+                fields=["chat"], condition=models.Q(role="owner"), name="chatmember_one_owner"
+            ),
         ]
         indexes = [models.Index(fields=["user", "chat"], name="chatmember_user_chat")]
 

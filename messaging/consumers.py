@@ -7,7 +7,6 @@ import asyncio
 import json
 import logging
 
-from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.db import DatabaseError
 from rest_framework.exceptions import ValidationError
@@ -21,19 +20,15 @@ from messaging.inputs import message_send_from_input
 from messaging.presence import presence_connect, presence_disconnect
 from messaging.serializers import ReadSerializer
 from messaging.services import chat_mark_read
-from messaging.services.typing import typing_forget, typing_notify
+from messaging.services.typing import typing_forget, typing_forget_chat, typing_notify
+from messaging.worker_threads import in_thread
 
 logger = logging.getLogger("tether.ws")
 
+_MEMBERSHIP_EVENTS = {"chat.updated", "chat.removed"}
 CLOSE_UNAUTHENTICATED = 4001
 CLOSE_TRY_AGAIN_LATER = 1013
 JOIN_TIMEOUT = 2.0
-
-
-def in_thread(function):
-    """Run database work in the worker pool, not in the one thread that Channels shares by
-    default among all the process's sockets: sends from different sockets overlap."""
-    return database_sync_to_async(function, thread_sensitive=False)
 
 
 class ChatConsumer(AsyncJsonWebsocketConsumer):
@@ -168,7 +163,10 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
     # --- group events -------------------------------------------------------------------
 
     async def tether_event(self, message: dict) -> None:
-        await self.send_json(message["event"])
+        event = message["event"]
+        if event.get("type") in _MEMBERSHIP_EVENTS:
+            typing_forget_chat(chat_id=event["chat_id"])  # who may see typing there changed
+        await self.send_json(event)
 
     async def tether_blocks(self, message: dict) -> None:
         typing_forget(user_id=self.user_id)

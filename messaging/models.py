@@ -9,6 +9,10 @@ from django.utils import timezone
 
 
 class Message(models.Model):
+    class Kind(models.TextChoices):
+        TEXT = "text", "Text"
+        SYSTEM = "system", "System"
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     chat = models.ForeignKey("chats.Chat", on_delete=models.CASCADE, related_name="messages")
     seq = models.BigIntegerField(editable=False)
@@ -16,7 +20,11 @@ class Message(models.Model):
     sender = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="messages_sent"
     )
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.TEXT)
     content = models.TextField(blank=True)
+    # System messages only: {"event", "actor_id", "user_ids", "title", "role"} (the contract's
+    # ``system`` object); the sender is the actor.
+    system = models.JSONField(null=True, blank=True, editable=False)
     # Null, not "", when absent: the uniqueness of (sender, client_id) skips nulls.
     client_id = models.CharField(max_length=64, null=True, blank=True, editable=False)  # noqa: DJ001
     created_at = models.DateTimeField(default=timezone.now, editable=False)

@@ -38,6 +38,7 @@ def message_data(message: Message, read_seqs: ReadSeqs) -> dict:
         "id": str(message.id),
         "chat_id": str(message.chat_id),
         "seq": message.seq,
+        "kind": message.kind,
         "sender_id": str(message.sender_id),
         "content": message.content,
         "client_id": message.client_id,
@@ -45,4 +46,21 @@ def message_data(message: Message, read_seqs: ReadSeqs) -> dict:
         "edited_at": iso(message.edited_at),
         "deleted": message.deleted_at is not None,
         "is_read": is_read(message, read_seqs),
+        "reply_to": None,
+        "forwarded_from": None,
+        "reactions": [],
+        "attachments": [],
+        "system": system_data(message.system) if message.kind == Message.Kind.SYSTEM else None,
+    }
+
+
+def system_data(system: dict | None) -> dict:
+    """The contract's ``system`` object, every key present."""
+    system = system or {}
+    return {
+        "event": system.get("event"),
+        "actor_id": system.get("actor_id"),
+        "user_ids": list(system.get("user_ids") or []),
+        "title": system.get("title"),
+        "role": system.get("role"),
     }

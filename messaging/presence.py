@@ -10,7 +10,6 @@ import asyncio
 import logging
 
 import redis
-from channels.db import database_sync_to_async
 from django.conf import settings
 
 from accounts.presence import presence_store
@@ -19,6 +18,7 @@ from accounts.services.users import user_mark_seen
 from messaging import events
 from messaging.payloads import iso
 from messaging.selectors import presence_watchers
+from messaging.worker_threads import in_thread
 
 logger = logging.getLogger("tether.presence")
 
@@ -51,13 +51,12 @@ async def presence_disconnect(*, user_id: str, connection: str) -> None:
 
 async def presence_announce(user_id: str, *, online: bool) -> None:
     """Tell everyone who shares a chat with ``user_id``; going offline stamps last_seen."""
-    watchers, last_seen = await _watchers_and_last_seen(user_id, online)
+    watchers, last_seen = await in_thread(_watchers_and_last_seen)(user_id, online)
     await events.apublish(
         watchers, events.presence_event(user_id=user_id, online=online, last_seen=last_seen)
     )
 
 
-@database_sync_to_async
 def _watchers_and_last_seen(user_id: str, online: bool) -> tuple[list, str | None]:
     last_seen = user_last_seen(user_id=user_id) if online else user_mark_seen(user_id=user_id)
     return presence_watchers(user_id=user_id), iso(last_seen)

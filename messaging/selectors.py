@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.db.models import Count, F, OuterRef, Prefetch, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
+from accounts.models import User
 from accounts.selectors import block_exists_with
 from chats.models import Chat, ChatMember
 from core.errors import NotFound
@@ -21,7 +22,7 @@ def chat_list(*, viewer) -> QuerySet:
         "last_read_seq"
     )[:1]
     unread = (
-        Message.objects.filter(chat=OuterRef("pk"), deleted_at__isnull=True)
+        Message.objects.filter(chat=OuterRef("pk"), deleted_at__isnull=True, kind="text")
         .exclude(sender=viewer)
         .filter(seq__gt=Coalesce(Subquery(my_read), Value(0)))
         .order_by()
@@ -109,4 +110,32 @@ def presence_watchers(*, user_id) -> list:
         .filter(blocked=False)
         .values_list("user_id", flat=True)
         .distinct()
+    )
+
+
+def message_readers(*, viewer, message_id) -> list | None:
+    """Members other than the sender who have read up to the message ("read by"), for a
+    viewer who is a member; None if the viewer may not see the message."""
+    message = message_for_member(viewer=viewer, message_id=message_id)
+    if message is None:
+        return None
+    return list(
+        User.objects.filter(
+            chat_memberships__chat_id=message.chat_id,
+            chat_memberships__last_read_seq__gte=message.seq,
+        )
+        .exclude(pk=message.sender_id)
+        .order_by("username")
+    )
+
+
+def group_members(*, viewer, chat_id) -> list | None:
+    """The chat's memberships with their users, the earliest joined first; None if the
+    viewer is not a member."""
+    if not ChatMember.objects.filter(chat_id=chat_id, user=viewer).exists():
+        return None
+    return list(
+        ChatMember.objects.filter(chat_id=chat_id)
+        .select_related("user")
+        .order_by("joined_at", "id")
     )

@@ -19,6 +19,25 @@ from messaging.models import Message
 from messaging.payloads import message_data, read_seqs_of
 
 _SEQ = {"type": "integer", "minimum": 0}
+_SYSTEM = {
+    "type": "object",
+    "nullable": True,
+    "description": "System messages only: what happened to the group.",
+    "properties": {
+        "event": {
+            "type": "string",
+            "enum": [
+                "group_created", "members_added", "member_removed", "member_left",
+                "title_changed", "role_changed", "owner_changed",
+            ],
+        },
+        "actor_id": {"type": "string", "format": "uuid"},
+        "user_ids": {"type": "array", "items": {"type": "string", "format": "uuid"}},
+        "title": {"type": "string", "nullable": True},
+        "role": {"type": "string", "enum": ["owner", "admin", "member"], "nullable": True},
+    },
+    "required": ["event", "actor_id", "user_ids", "title", "role"],
+}  # fmt: skip
 
 
 class MessageSerializer(serializers.ModelSerializer):
@@ -35,12 +54,19 @@ class MessageSerializer(serializers.ModelSerializer):
     client_id = documented({"type": "string", "minLength": 1, "maxLength": 64, "nullable": True})
     deleted = serializers.BooleanField(read_only=True)
     is_read = serializers.BooleanField(read_only=True)
+    kind = documented({"type": "string", "enum": ["text", "system"]})
+    reply_to = documented({"type": "object", "nullable": True})
+    forwarded_from = documented({"type": "object", "nullable": True})
+    reactions = documented({"type": "array", "items": {"type": "object"}})
+    attachments = documented({"type": "array", "items": {"type": "object"}})
+    system = documented(_SYSTEM)
 
     class Meta:
         model = Message
         fields = [
-            "id", "chat_id", "seq", "sender_id", "content", "client_id",
-            "created_at", "edited_at", "deleted", "is_read",
+            "id", "chat_id", "seq", "kind", "sender_id", "content", "client_id",
+            "created_at", "edited_at", "deleted", "is_read", "reply_to", "forwarded_from",
+            "reactions", "attachments", "system",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -62,12 +88,19 @@ class ChatSerializer(serializers.ModelSerializer):
     unread_count = serializers.SerializerMethodField()
     last_read_seq = serializers.SerializerMethodField()
     peer_last_read_seq = serializers.SerializerMethodField()
+    title = serializers.SerializerMethodField()
+    member_count = serializers.SerializerMethodField()
+    role = serializers.SerializerMethodField()
+    pinned_message = serializers.SerializerMethodField()
+    draft = serializers.SerializerMethodField()
+    muted = serializers.SerializerMethodField()
 
     class Meta:
         model = Chat
         fields = [
-            "id", "kind", "members", "peer", "last_message", "unread_count",
-            "last_read_seq", "peer_last_read_seq", "created_at", "updated_at",
+            "id", "kind", "title", "members", "member_count", "role", "peer", "last_message",
+            "unread_count", "last_read_seq", "peer_last_read_seq", "pinned_message", "draft",
+            "muted", "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -78,8 +111,36 @@ class ChatSerializer(serializers.ModelSerializer):
         return prefetched(chat, "memberships", _CHAT_SELECTOR)
 
     def _peer_membership(self, chat: Chat):
+        if chat.kind != Chat.Kind.DIRECT:
+            return None
         others = [m for m in self._memberships(chat) if m.user_id != self._viewer_id()]
         return others[0] if others else None
+
+    # Pins, drafts and mute come with their features; until then, their empty values.
+    @extend_schema_field(MessageSerializer(allow_null=True))
+    def get_pinned_message(self, chat: Chat) -> dict | None:
+        return None
+
+    @extend_schema_field({"type": "object", "nullable": True})
+    def get_draft(self, chat: Chat) -> dict | None:
+        return None
+
+    @extend_schema_field({"type": "boolean"})
+    def get_muted(self, chat: Chat) -> bool:
+        return False
+
+    @extend_schema_field({"type": "string", "maxLength": Chat.TITLE_MAX, "nullable": True})
+    def get_title(self, chat: Chat) -> str | None:
+        return chat.title if chat.kind == Chat.Kind.GROUP else None
+
+    @extend_schema_field({"type": "integer", "minimum": 1, "maximum": Chat.MAX_MEMBERS})
+    def get_member_count(self, chat: Chat) -> int:
+        return len(self._memberships(chat))
+
+    @extend_schema_field({"type": "string", "enum": ["owner", "admin", "member"]})
+    def get_role(self, chat: Chat) -> str:
+        mine = [m for m in self._memberships(chat) if m.user_id == self._viewer_id()]
+        return mine[0].role if mine and chat.kind == Chat.Kind.GROUP else "member"
 
     def _user_data(self, user) -> dict:
         return UserSerializer(user, context=self.context).data
@@ -107,8 +168,10 @@ class ChatSerializer(serializers.ModelSerializer):
         mine = [m for m in self._memberships(chat) if m.user_id == self._viewer_id()]
         return mine[0].last_read_seq if mine else 0
 
-    @extend_schema_field(_SEQ)
-    def get_peer_last_read_seq(self, chat: Chat) -> int:
+    @extend_schema_field({**_SEQ, "nullable": True})
+    def get_peer_last_read_seq(self, chat: Chat) -> int | None:
+        if chat.kind != Chat.Kind.DIRECT:
+            return None
         peer = self._peer_membership(chat)
         return peer.last_read_seq if peer else 0
 

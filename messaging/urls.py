@@ -1,11 +1,22 @@
 from core.api.routes import api_path
-from messaging.api import chats, messages
+from messaging.api import chats, groups, messages
 
 urlpatterns = [
     *api_path("chats", chats.ChatListView.as_view(), "chat-list"),
     *api_path("chats/<uuid:chat_id>", chats.ChatDetailView.as_view(), "chat-detail"),
     *api_path("chats/<uuid:chat_id>/messages", chats.ChatMessagesView.as_view(), "chat-messages"),
     *api_path("chats/<uuid:chat_id>/read", chats.ChatReadView.as_view(), "chat-read"),
+    *api_path("chats/<uuid:chat_id>/members", groups.GroupMembersView.as_view(), "chat-members"),
+    *api_path(
+        "chats/<uuid:chat_id>/members/<uuid:user_id>",
+        groups.GroupMemberView.as_view(),
+        "chat-member",
+    ),
+    *api_path(
+        "messages/<uuid:message_id>/readers",
+        groups.MessageReadersView.as_view(),
+        "message-readers",
+    ),
     *api_path("messages", messages.MessageSendView.as_view(), "message-send"),
     *api_path("messages/<uuid:message_id>", messages.MessageDetailView.as_view(), "message-detail"),
 ]

@@ -10,8 +10,10 @@ from django.utils.html import format_html, format_html_join
 
 from accounts.admin import UserAdmin
 from accounts.models import User
+from chats.admin import ChatMemberAdmin
+from chats.models import ChatMember
 from core.admin_tools import ReadOnlyAdminMixin
-from core.errors import PermissionDenied
+from core.errors import NotFound, PermissionDenied
 from messaging.admin import MessageAdmin
 from messaging.models import Message
 from moderation.admin_actions import ModerateMixin, with_reason
@@ -20,6 +22,7 @@ from moderation.services import (
     moderation_deactivate_user,
     moderation_delete_message,
     moderation_dismiss,
+    moderation_remove_member,
 )
 
 CONTEXT_MESSAGES = 3
@@ -171,6 +174,25 @@ def moderate_delete(modeladmin, request, queryset, reason):
     return f"{len(found)} message(s) deleted"
 
 
+@with_reason(description="Remove the selected members from their groups (the group is told)")
+def remove_from_group(modeladmin, request, queryset, reason):
+    done, refused = 0, 0
+    for membership in queryset.select_related("chat"):
+        try:
+            moderation_remove_member(moderator=request.user, membership=membership, reason=reason)
+        except (PermissionDenied, NotFound):
+            refused += 1
+            continue
+        done += 1
+    if refused:
+        messages.warning(request, f"{refused} left alone: owners, and direct chats, stay.")
+    return f"{done} member(s) removed"
+
+
+class ModeratedChatMemberAdmin(ModerateMixin, ChatMemberAdmin):
+    actions = [remove_from_group]
+
+
 class ModeratedUserAdmin(ModerateMixin, UserAdmin):
     actions = [deactivate_users]
 
@@ -190,6 +212,10 @@ class ModeratedMessageAdmin(ModerateMixin, MessageAdmin):
     actions = [moderate_delete]
 
 
-for model, model_admin in ((User, ModeratedUserAdmin), (Message, ModeratedMessageAdmin)):
+for model, model_admin in (
+    (User, ModeratedUserAdmin),
+    (Message, ModeratedMessageAdmin),
+    (ChatMember, ModeratedChatMemberAdmin),
+):
     admin.site.unregister(model)
     admin.site.register(model, model_admin)

@@ -6,6 +6,7 @@ MODERATORS = "Moderators"
 PERMISSIONS = [
     ("accounts", "view_user"),
     ("chats", "view_chat"),
+    ("chats", "view_chatmember"),
     ("messaging", "view_message"),
     ("moderation", "view_report"),
     ("moderation", "view_moderationaction"),

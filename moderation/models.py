@@ -73,6 +73,7 @@ class ModerationAction(models.Model):
         DELETE_MESSAGE = "delete_message", "Deleted a message"
         DEACTIVATE_USER = "deactivate_user", "Deactivated a user"
         DISMISS_REPORT = "dismiss_report", "Dismissed a report"
+        REMOVE_MEMBER = "remove_member", "Removed a member from a group"
 
     moderator = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

@@ -6,10 +6,12 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.services.users import user_deactivate
-from core.errors import NotFound, PermissionDenied
+from chats.models import ChatMember
+from core.errors import NotFound, PermissionDenied, ValidationFailed
 from messaging.models import Message
 from messaging.selectors import message_for_member
 from messaging.services import message_delete
+from messaging.services.groups import group_remove_member
 from moderation.models import ModerationAction, Report
 
 
@@ -42,6 +44,8 @@ def report_message(*, reporter: User, message_id, reason: str, text: str = "") -
     message = message_for_member(viewer=reporter, message_id=message_id)
     if message is None:
         raise NotFound("No such message.")
+    if message.kind == Message.Kind.SYSTEM:
+        raise ValidationFailed.on("message_id", "System messages cannot be reported.")
     return _report(reporter=reporter, target_user=message.sender, target_message=message,
                    reason=reason, text=text)  # fmt: skip
 
@@ -112,3 +116,21 @@ def moderation_dismiss(*, moderator: User, report: Report, reason: str) -> None:
         )
         _resolve(Report.objects.filter(pk=report.pk), moderator=moderator,
                  status=Report.Status.DISMISSED)  # fmt: skip
+
+
+def moderation_remove_member(*, moderator: User, membership: ChatMember, reason: str) -> None:
+    """Take someone out of a group (not its owner): the members are told, as for any
+    removal, and the action is recorded."""
+    with transaction.atomic():
+        group_remove_member(
+            actor=moderator,
+            chat_id=membership.chat_id,
+            user_id=membership.user_id,
+            as_moderator=True,
+        )
+        ModerationAction.objects.create(
+            moderator=moderator,
+            kind=ModerationAction.Kind.REMOVE_MEMBER,
+            target_user_id=membership.user_id,
+            reason=reason,
+        )

@@ -6,12 +6,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import presence
 from accounts.selectors import user_find
 from chats.services import chat_get_or_create
 from core.api.schema import HAS_MORE, errors
 from core.errors import NotFound
 from messaging import selectors
+from messaging.api import groups
+from messaging.api.responses import chat_context, chat_response
 from messaging.payloads import read_seqs_of
 from messaging.serializers import (
     ChatOpenSerializer,
@@ -24,23 +25,11 @@ from messaging.serializers import (
 from messaging.services import chat_mark_read
 
 
-def _chat_context(viewer, chats) -> dict:
-    user_ids = {m.user_id for chat in chats for m in chat.memberships.all()}
-    return {"viewer": viewer, "online_ids": presence.online_ids(user_ids, viewer_id=viewer.pk)}
-
-
-def chat_response(viewer, chat_id, status_code=status.HTTP_200_OK) -> Response:
-    chat = selectors.chat_detail(viewer=viewer, chat_id=chat_id)
-    if chat is None:
-        raise NotFound("No such chat.")
-    return Response(ChatSerializer(chat, context=_chat_context(viewer, [chat])).data, status_code)
-
-
 class ChatListView(APIView):
     @extend_schema(responses={200: ChatSerializer(many=True), **errors(401)}, summary="My chats")
     def get(self, request: Request) -> Response:
         chats = list(selectors.chat_list(viewer=request.user))
-        context = _chat_context(request.user, chats)
+        context = chat_context(request.user, chats)
         return Response(ChatSerializer(chats, many=True, context=context).data)
 
     @extend_schema(
@@ -49,6 +38,8 @@ class ChatListView(APIView):
         summary="Open the direct chat with a user (201 new, 200 existing)",
     )
     def post(self, request: Request) -> Response:
+        if isinstance(request.data, dict) and request.data.get("kind") == "group":
+            return groups.group_create_response(request)
         data = _valid(ChatOpenSerializer, request.data)
         peer = user_find(user_id=data.get("user_id"), username=data.get("username"))
         if peer is None:
@@ -63,6 +54,14 @@ class ChatDetailView(APIView):
     @extend_schema(responses={200: ChatSerializer, **errors(401, 404)}, summary="One chat")
     def get(self, request: Request, chat_id) -> Response:
         return chat_response(request.user, chat_id)
+
+    @extend_schema(
+        request=groups.GroupTitleSerializer,
+        responses={200: ChatSerializer, **errors(400, 401, 403, 404, 415)},
+        summary="Rename a group (owner or admin)",
+    )
+    def patch(self, request: Request, chat_id) -> Response:
+        return groups.group_rename_response(request, chat_id)
 
 
 class ChatMessagesView(APIView):

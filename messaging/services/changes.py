@@ -7,7 +7,7 @@ from accounts.selectors import block_exists_with
 from accounts.services.blocks import blocks_hold_steady
 from chats.models import Chat, ChatMember
 from chats.selectors import chat_member_ids, chat_read_seqs
-from core.errors import Blocked, NotFound, PermissionDenied
+from core.errors import Blocked, NotFound, PermissionDenied, ValidationFailed
 from messaging import events
 from messaging.content import content_check
 from messaging.models import Message
@@ -25,6 +25,12 @@ def _locked_message_of_member(*, user, message_id) -> Message:
     if message is None:
         raise NotFound("No such message.")
     return message
+
+
+def _not_system(message: Message, doing: str) -> None:
+    """System messages state what happened to the group: nobody rewrites or removes them."""
+    if message.kind == Message.Kind.SYSTEM:
+        raise ValidationFailed.on("message_id", f"System messages cannot be {doing}.")
 
 
 def _payload(message: Message) -> dict:
@@ -52,6 +58,7 @@ def message_edit(*, user, message_id, content: str) -> dict:
         message = _locked_message_of_member(user=user, message_id=message_id)
         if message.deleted:
             raise NotFound("This message was deleted.")
+        _not_system(message, "edited")
         if message.sender_id != user.pk:
             raise PermissionDenied("Only the sender can edit a message.")
         _check_no_block_in_direct_chat(message, user)
@@ -77,6 +84,7 @@ def message_delete(*, actor, message_id, as_moderator: bool = False) -> dict:
                 raise NotFound("No such message.")
         else:
             message = _locked_message_of_member(user=actor, message_id=message_id)
+            _not_system(message, "deleted")
             if message.sender_id != actor.pk:
                 raise PermissionDenied("Only the sender can delete a message.")
         if message.deleted:

@@ -8,7 +8,7 @@ flight either waits for the send or is seen by it, never overtaken.
 
 from dataclasses import dataclass
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.selectors import block_exists_with
@@ -22,6 +22,7 @@ from messaging.content import content_check
 from messaging.models import Message
 from messaging.payloads import message_data
 from messaging.services.limits import send_limit_check
+from messaging.services.seqs import seq_allocate
 
 
 @dataclass(frozen=True)
@@ -49,35 +50,15 @@ def message_find_repeat(*, sender, client_id: str | None) -> SendResult | None:
     )
 
 
-def _allocate_seq(chat_id, sender_id, now) -> int | None:
-    """Raise the chat's ``last_seq`` by one and return it, if ``sender_id`` is a member;
-    None otherwise. The chat row stays locked until the transaction ends: concurrent senders
-    queue here, so seqs never gap or clash."""
-    chats, members = Chat._meta.db_table, ChatMember._meta.db_table
-    prep = Chat._meta.pk.get_db_prep_value
-    params = [
-        Chat._meta.get_field("updated_at").get_db_prep_value(now, connection),
-        prep(chat_id, connection),
-        ChatMember._meta.get_field("user").target_field.get_db_prep_value(sender_id, connection),
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {chats} SET last_seq = last_seq + 1, updated_at = %s "  # noqa: S608
-            f"WHERE id = %s AND EXISTS (SELECT 1 FROM {members} m "
-            f"WHERE m.chat_id = {chats}.id AND m.user_id = %s) RETURNING last_seq",
-            params,
-        )
-        row = cursor.fetchone()
-    return row[0] if row else None
-
-
-def _members_and_blocks(chat_id, sender_id) -> tuple[dict, bool]:
+def _members_and_blocks(chat_id, sender_id, *, with_blocks: bool) -> tuple[dict, bool]:
     """``({user_id: last_read_seq}, is any member blocked with the sender)``, one query."""
-    rows = (
-        ChatMember.objects.filter(chat_id=chat_id)
-        .annotate(blocked=block_exists_with(sender_id))
-        .values_list("user_id", "last_read_seq", "blocked")
-    )
+    members = ChatMember.objects.filter(chat_id=chat_id)
+    if with_blocks:
+        rows = members.annotate(blocked=block_exists_with(sender_id)).values_list(
+            "user_id", "last_read_seq", "blocked"
+        )
+    else:
+        rows = ((user, seq, False) for user, seq in members.values_list("user_id", "last_read_seq"))
     reads, blocked = {}, False
     for user_id, last_read_seq, is_blocked in rows:
         reads[user_id] = last_read_seq
@@ -99,11 +80,14 @@ def message_send(*, sender, chat_id, content: str, client_id: str | None = None)
     try:
         with transaction.atomic():
             now = timezone.now()
-            seq = _allocate_seq(chat_id, sender.pk, now)
-            if seq is None:
+            allocated = seq_allocate(chat_id, now, member_id=sender.pk)
+            if allocated is None:
                 raise NotFound("No such chat.")
-            blocks_hold_steady(user_id=sender.pk)
-            reads, blocked = _members_and_blocks(chat_id, sender.pk)
+            seq, kind = allocated
+            direct = kind == Chat.Kind.DIRECT  # in groups, blocks hide no messages
+            if direct:
+                blocks_hold_steady(user_id=sender.pk)
+            reads, blocked = _members_and_blocks(chat_id, sender.pk, with_blocks=direct)
             if blocked:
                 raise Blocked()
             send_limit_check(user=sender)

@@ -8,10 +8,9 @@ burst of keystrokes costs one query; a block made or lifted forgets them at once
 
 import time
 
-from channels.db import database_sync_to_async
-
 from messaging import events
 from messaging.selectors import chat_typing_recipients
+from messaging.worker_threads import in_thread
 
 MIN_INTERVAL = 1.0
 RECIPIENTS_TTL = 30.0
@@ -29,9 +28,7 @@ class _TypingRelay:
         if cached is not None and cached[0] > now:
             return cached[1]
         user_id, chat_id = key
-        found = await database_sync_to_async(chat_typing_recipients, thread_sensitive=False)(
-            chat_id=chat_id, user_id=user_id
-        )
+        found = await in_thread(chat_typing_recipients)(chat_id=chat_id, user_id=user_id)
         if len(self.recipients) >= _MAX_ENTRIES:
             self.prune(now)
         self.recipients[key] = (now + RECIPIENTS_TTL, found)
@@ -44,9 +41,10 @@ class _TypingRelay:
         self.last_relayed[key] = now
         return False
 
-    def forget(self, user_id: str) -> None:
-        for key in [key for key in self.recipients if key[0] == user_id]:
-            del self.recipients[key]
+    def forget(self, user_id: str | None = None, chat_id: str | None = None) -> None:
+        for key in list(self.recipients):
+            if (user_id is None or key[0] == user_id) and (chat_id is None or key[1] == chat_id):
+                del self.recipients[key]
 
     def prune(self, now: float) -> None:
         self.recipients = {k: v for k, v in self.recipients.items() if v[0] > now}
@@ -70,4 +68,9 @@ async def typing_notify(*, user_id: str, chat_id: str) -> None:
 
 def typing_forget(*, user_id: str) -> None:
     """A block by or of ``user_id`` changed who may see them type."""
-    _relay.forget(str(user_id))
+    _relay.forget(user_id=str(user_id))
+
+
+def typing_forget_chat(*, chat_id: str) -> None:
+    """A chat's members changed: who may see typing there is asked again."""
+    _relay.forget(chat_id=str(chat_id))

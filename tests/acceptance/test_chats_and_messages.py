@@ -10,29 +10,15 @@ from tests.acceptance.conftest import error, ok
 pytestmark = [pytest.mark.servers, pytest.mark.usefixtures("postgres", "redis_server")]
 
 CHAT_FIELDS = {
-    "id",
-    "kind",
-    "members",
-    "peer",
-    "last_message",
-    "unread_count",
-    "last_read_seq",
-    "peer_last_read_seq",
-    "created_at",
-    "updated_at",
-}
+    "id", "kind", "title", "members", "member_count", "role", "peer", "last_message",
+    "unread_count", "last_read_seq", "peer_last_read_seq", "pinned_message", "draft", "muted",
+    "created_at", "updated_at",
+}  # fmt: skip
 MESSAGE_FIELDS = {
-    "id",
-    "chat_id",
-    "seq",
-    "sender_id",
-    "content",
-    "client_id",
-    "created_at",
-    "edited_at",
-    "deleted",
-    "is_read",
-}
+    "id", "chat_id", "seq", "kind", "sender_id", "content", "client_id", "created_at",
+    "edited_at", "deleted", "is_read", "reply_to", "forwarded_from", "reactions", "attachments",
+    "system",
+}  # fmt: skip
 
 
 def test_opening_a_chat_is_201_then_200_the_same_chat_from_either_side(person):

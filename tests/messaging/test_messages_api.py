@@ -9,9 +9,11 @@ from tests.helpers import envelope_data, envelope_error
 
 pytestmark = pytest.mark.django_db
 
+# The contract's message object (API.md "Objects").
 MESSAGE_FIELDS = {
-    "id", "chat_id", "seq", "sender_id", "content", "client_id",
-    "created_at", "edited_at", "deleted", "is_read",
+    "id", "chat_id", "seq", "kind", "sender_id", "content", "client_id", "created_at",
+    "edited_at", "deleted", "is_read", "reply_to", "forwarded_from", "reactions", "attachments",
+    "system",
 }  # fmt: skip
 
 
@@ -22,6 +24,9 @@ def test_send_returns_201_and_the_message(as_alice, alice, chat, send):
     assert message["sender_id"] == str(alice.pk) and message["client_id"] == "c-1"
     assert message["deleted"] is False and message["is_read"] is False
     assert message["edited_at"] is None and message["created_at"].endswith("Z")
+    assert message["kind"] == "text" and message["system"] is None
+    assert message["reply_to"] is None and message["forwarded_from"] is None
+    assert message["reactions"] == [] and message["attachments"] == []
 
 
 def test_seqs_rise_by_one_whoever_sends(as_alice, as_bob, chat, send):

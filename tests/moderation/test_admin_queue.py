@@ -54,8 +54,8 @@ def test_the_moderators_group_has_only_what_it_needs():
         Group.objects.get(name=MODERATORS).permissions.values_list("codename", flat=True)
     )
     assert codenames == {
-        "view_user", "view_chat", "view_message", "view_report", "view_moderationaction",
-        "moderate",
+        "view_user", "view_chat", "view_chatmember", "view_message", "view_report",
+        "view_moderationaction", "moderate",
     }  # fmt: skip
 
 
