@@ -11,7 +11,9 @@ import threading
 import time
 
 import redis
+from django.conf import settings
 
+from core.errors import Throttled
 from core.redis import get_redis
 
 logger = logging.getLogger("core.throttling")
@@ -78,3 +80,14 @@ def reset_local_state() -> None:
     """Forget in-memory counts (tests)."""
     with _local_lock:
         _local_windows.clear()
+
+
+def person_limit_check(scope: str, person_id) -> None:
+    """Count one ``scope`` action by ``person_id`` against TETHER_RATE_LIMITS[scope];
+    core.errors.Throttled when over it. Off with TETHER_THROTTLE=off."""
+    if not settings.TETHER_THROTTLE:
+        return
+    limit, window = settings.TETHER_RATE_LIMITS[scope]
+    wait = hit(f"{scope}:user:{person_id}", limit, window)
+    if wait is not None:
+        raise Throttled(wait=wait)

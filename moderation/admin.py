@@ -53,19 +53,31 @@ def deactivate_reported_users(modeladmin, request, queryset, reason):
 
 def _deactivate(request, targets: list, reason: str) -> str:
     """Deactivate each ``(user, report)``; staff accounts only when a superuser asks."""
+    done = _each(
+        request,
+        targets,
+        lambda target: moderation_deactivate_user(
+            moderator=request.user, user=target[0], reason=reason, report=target[1]
+        ),
+        refused_note="staff account(s) left alone: superusers only.",
+    )
+    return f"{done} user(s) deactivated"
+
+
+def _each(request, items, act, *, refused_note: str) -> int:
+    """``act`` on every item; a refusal (a rule the service holds) skips it and is counted
+    in one warning. The number done."""
     done, refused = 0, 0
-    for user, report in targets:
+    for item in items:
         try:
-            moderation_deactivate_user(
-                moderator=request.user, user=user, reason=reason, report=report
-            )
-        except PermissionDenied:
+            act(item)
+        except (PermissionDenied, NotFound):
             refused += 1
             continue
         done += 1
     if refused:
-        messages.warning(request, f"{refused} staff account(s) left alone: superusers only.")
-    return f"{done} user(s) deactivated"
+        messages.warning(request, f"{refused} {refused_note}")
+    return done
 
 
 @with_reason(description="Dismiss the reports")
@@ -176,16 +188,14 @@ def moderate_delete(modeladmin, request, queryset, reason):
 
 @with_reason(description="Remove the selected members from their groups (the group is told)")
 def remove_from_group(modeladmin, request, queryset, reason):
-    done, refused = 0, 0
-    for membership in queryset.select_related("chat"):
-        try:
-            moderation_remove_member(moderator=request.user, membership=membership, reason=reason)
-        except (PermissionDenied, NotFound):
-            refused += 1
-            continue
-        done += 1
-    if refused:
-        messages.warning(request, f"{refused} left alone: owners, and direct chats, stay.")
+    done = _each(
+        request,
+        queryset.select_related("chat"),
+        lambda membership: moderation_remove_member(
+            moderator=request.user, membership=membership, reason=reason
+        ),
+        refused_note="left alone: owners, and direct chats, stay.",
+    )
     return f"{done} member(s) removed"
 
 

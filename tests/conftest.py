@@ -214,3 +214,17 @@ def cut_offs():
     user_cut_off.connect(record, weak=False, dispatch_uid="test_cut_offs")
     yield sent
     user_cut_off.disconnect(dispatch_uid="test_cut_offs")
+
+
+@pytest.fixture
+def admin_client(db):
+    """A superuser's browser, signed in to /admin/ with the password (``client.staff``)."""
+    from accounts.models import User
+    from tests.helpers import admin_client_for
+
+    staff = User.objects.create_superuser(
+        username="moderator", phone="+79990000001", display_name="Mod", password="x-Strong-pass-1"
+    )
+    client = admin_client_for(staff)
+    client.staff = staff
+    return client

@@ -3,21 +3,12 @@
 import pytest
 from django.test import Client
 
-from accounts.models import AuthSession, User, VerificationCode
+from accounts.models import AuthSession, VerificationCode
 from tests.factories import UserFactory
-from tests.helpers import admin_client_for, envelope_data, envelope_error, sign_in
+from tests.helpers import envelope_data, envelope_error, sign_in
 
 pytestmark = pytest.mark.django_db
 CHANGELIST = "/admin/accounts/user/"
-
-
-@pytest.fixture
-def admin_client():
-    staff = User.objects.create_superuser(
-        username="moderator", phone="+79035550900", display_name="Mod"
-    )
-    client = admin_client_for(staff)
-    return client
 
 
 @pytest.fixture

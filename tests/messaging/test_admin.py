@@ -2,23 +2,12 @@
 
 import pytest
 
-from accounts.models import User
 from chats.selectors import chat_read_seqs
 from messaging.models import Message
 from messaging.payloads import message_data
 from messaging.services import message_send
-from tests.helpers import admin_client_for
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin_client():
-    staff = User.objects.create_superuser(
-        username="moderator", phone="+79990000001", display_name="Mod", password="x-Strong-pass-1"
-    )
-    client = admin_client_for(staff)
-    return client
 
 
 @pytest.fixture

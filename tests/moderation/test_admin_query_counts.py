@@ -2,22 +2,12 @@
 
 import pytest
 
-from accounts.models import User, VerificationCode
+from accounts.models import VerificationCode
 from moderation.models import ModerationAction, Report
 from tests.factories import ChatFactory, MessageFactory, UserFactory
-from tests.helpers import admin_client_for, assert_queries, assert_same_queries
+from tests.helpers import assert_queries, assert_same_queries
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin_client():
-    staff = User.objects.create_superuser(
-        username="moderator", phone="+79990000001", display_name="Mod", password="x-Strong-pass-1"
-    )
-    client = admin_client_for(staff)
-    client.staff = staff
-    return client
 
 
 def _messages(n, staff):
