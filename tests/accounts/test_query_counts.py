@@ -43,3 +43,16 @@ def test_people_search_costs_the_same_for_2_and_20_matches(alice, as_alice):
     with assert_queries(at_most=3) as many:
         assert len(envelope_data(as_alice.get("/api/users?q=Common"))) == 20
     assert_same_queries(few, many)
+
+
+def test_a_session_past_its_maximum_age_is_not_listed(alice, as_alice):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from accounts.models import AuthSession
+
+    old = AuthSession.objects.create(user=alice, device="Old phone")
+    AuthSession.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=91))
+    listed = [s["device"] for s in envelope_data(as_alice.get("/api/auth/sessions"))]
+    assert "Old phone" not in listed and len(listed) == 1
