@@ -1,6 +1,10 @@
 """Reads for accounts that return ready-to-serialise querysets."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from accounts.models import AuthSession, User
 
@@ -75,5 +79,8 @@ def user_last_seen(*, user_id):
 
 
 def session_list_live(*, user: User) -> QuerySet:
-    """``user``'s sign-ins that have not ended, the most recently used first."""
-    return AuthSession.objects.filter(user=user, revoked_at__isnull=True).order_by("-last_used_at")
+    """``user``'s sign-ins that have not ended (revoked, or past their maximum age), the
+    most recently used first."""
+    oldest = timezone.now() - timedelta(days=settings.TETHER_SESSION_MAX_DAYS)
+    live = AuthSession.objects.filter(user=user, revoked_at__isnull=True, created_at__gt=oldest)
+    return live.order_by("-last_used_at")
