@@ -4,10 +4,71 @@ Placeholders are ``{name}``; static/js/i18n.js fills them.
 """
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
+
+# A number of each plural form (CLDR's one, few, many, other) in English and Russian; the page
+# picks the form with Intl.PluralRules (static/js/i18n.js `plural`).
+PLURAL_SAMPLES = {"one": 1, "few": 2, "many": 5, "other": 5}
+
+
+def plural_forms(key: str, words) -> dict[str, str]:
+    """``key_one``, ``key_few``, ``key_many`` and ``key_other``: ``words(number)`` (an ngettext
+    call, written out so that makemessages finds it) for a number of each form."""
+    return {f"{key}_{form}": words(number) for form, number in PLURAL_SAMPLES.items()}
+
+
+def group_strings() -> dict[str, str]:
+    """Groups: the New group form, the member list, system messages, who types."""
+    return {
+        "group": _("Group"),
+        **plural_forms("members", lambda n: ngettext("{count} member", "{count} members", n)),
+        "online_count": _("{count} online"),
+        "members_and_online": _("{members}, {online}"),
+        "typing_one": _("{name} is typing…"),
+        "typing_two": _("{name} and {other} are typing…"),
+        "typing_more": _("{name} and {count} others are typing…"),
+        "sender_prefix": _("{name}: {text}"),
+        "someone": _("Someone"),
+        "you": _("you"),
+        "loading": _("Loading…"),
+        "sys_group_created": _("{actor} created the group “{title}”"),
+        "sys_members_added": _("{actor} added {names}"),
+        "sys_member_removed": _("{actor} removed {name}"),
+        "sys_member_left": _("{name} left"),
+        "sys_title_changed": _("{actor} renamed the group to “{title}”"),
+        "sys_made_admin": _("{actor} made {name} an admin"),
+        "sys_made_member": _("{actor} made {name} a regular member"),
+        "sys_owner_changed": _("{name} is now the owner"),
+        "sys_changed": _("{actor} changed the group"),
+        "new_group": _("New group"),
+        "new_group_lead": _("Name the group, then find the people to add by name or username."),
+        "create": _("Create"),
+        "add_members": _("Add members"),
+        "add_members_title": pgettext("heading", "Add members"),
+        "add_to": _("Find people by name or username to add to “{title}”."),
+        "pick_hint": _("Type a name or username to find people."),
+        "already_member": _("Already in the group"),
+        "deselect": _("Deselect {name}"),
+        "chosen_count": _("Chosen: {count}"),
+        "title_needed": _("Give the group a name."),
+        "title_too_long": _("The name is too long: at most 128 characters."),
+        "people_needed": _("Choose at least one person."),
+        "error_group_blocked": _("You cannot add someone you blocked or who blocked you."),
+        "error_group_people": _("Some of these people cannot be added."),
+        "role_owner": _("owner"),
+        "role_admin": _("admin"),
+        "make_admin": _("Make admin"),
+        "revoke_admin": _("Revoke admin"),
+        "make_owner": _("Make owner"),
+        "remove": _("Remove"),
+        "removed_from": _("You are no longer in “{title}”."),
+        "you_left": _("You left “{title}”."),
+    }
 
 
 def js_strings() -> dict[str, str]:
     return {
+        **group_strings(),
         "chats": _("Chats"),
         "online": _("online"),
         "offline": _("offline"),
