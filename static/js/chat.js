@@ -1,10 +1,12 @@
-// The messenger page: wires the chat list, the open chat, search and the live socket.
+// The messenger page: wires the chat list, the open chat, search, groups and the live socket.
 import { api, retryNow } from "./api.js";
 import { fallBackOnBrokenAvatars } from "./avatars.js";
 import { blocks } from "./blocks.js";
-import { ChatList, peerOf } from "./chatlist.js";
+import { ChatList, chatName } from "./chatlist.js";
 import { Conversation } from "./conversation.js";
 import { t } from "./i18n.js";
+import { MembersDialog } from "./members.js";
+import { Picker } from "./picker.js";
 import { ReportDialog } from "./safety.js";
 import { Search } from "./search.js";
 import { checkSignedIn, LiveSocket } from "./socket.js";
@@ -27,16 +29,27 @@ const socket = new LiveSocket({
 const report = new ReportDialog(document.getElementById("report"), {
   onSent: () => conversation.tell(t("report_sent")),
 });
+const membersButton = document.querySelector(".conv-members");
+const members = new MembersDialog(document.getElementById("members"), {
+  me,
+  onAdd: (state) => {
+    const ids = (state.members || []).map((member) => member.user.id);
+    picker.openAdd(state.chat, ids.length ? ids : (state.chat.members || []).map((user) => user.id), membersButton);
+  },
+  onLeft: (chatId) => dropChat(chatId, "you_left"),
+  onChanged: (state) => conversation.loadMembers(state),
+});
 const conversation = new Conversation(document.getElementById("conversation"), {
   me,
   list,
   socket,
   blocks,
   report,
+  members,
   refreshChat: (chatId) => fetchChat(chatId),
   onChange: () => updateTitle(),
 });
-new Search(document.getElementById("search"), {
+const search = new Search(document.getElementById("search"), {
   onChat: (chat) => {
     list.upsert(chat);
     navigate(chat.id);
@@ -45,16 +58,35 @@ new Search(document.getElementById("search"), {
     app.dataset.searching = String(searching);
   },
 });
+const picker = new Picker({
+  app,
+  search,
+  onCreated: (chat) => {
+    list.upsert(chat);
+    navigate(chat.id);
+  },
+  onAdded: (chat) => {
+    list.upsert(chat);
+    conversation.renderHeader();
+    // Back to the member list, which now has them.
+    if (conversation.openId === chat.id) conversation.openMembers();
+  },
+});
+const newGroupButton = document.querySelector(".new-group");
+newGroupButton.addEventListener("click", () => picker.openCreate(newGroupButton));
 
 // --- navigation without reloads -------------------------------------------------------------
 
-function navigate(chatId) {
+/** Show `chatId` (null: the list); `replace` keeps the page being left out of the history (a
+ * chat one is no longer in). */
+function navigate(chatId, { replace = false } = {}) {
   const path = chatId ? `/chats/${chatId}/` : "/chats/";
-  if (location.pathname !== path) history.pushState({ chatId }, "", path);
+  if (location.pathname !== path) history[replace ? "replaceState" : "pushState"]({ chatId }, "", path);
   route(chatId);
 }
 
 function route(chatId) {
+  picker.close({ focus: false });
   app.dataset.view = chatId ? "chat" : "list";
   list.setActive(chatId);
   if (chatId) conversation.open(chatId);
@@ -73,7 +105,7 @@ document.querySelector(".conv-header .back").addEventListener("click", (event) =
 function updateTitle() {
   const unread = list.totalUnread();
   const chat = conversation.openId ? list.get(conversation.openId) : null;
-  const name = chat ? peerOf(chat, me).display_name : t("chats");
+  const name = chat ? chatName(chat, me) : t("chats");
   document.title = `${unread ? `(${unread}) ` : ""}${name || t("chats")} · Tether`;
 }
 
@@ -86,8 +118,12 @@ let listed = 0;
 // Chats being fetched; `again` is set when news for one arrives while its fetch is in flight,
 // since the answer may predate it: the server's counts are then fetched once more.
 const fetching = new Map();
+// How many times each chat was dropped (left, removed): an answer asked for before the last
+// drop is not put back into the list.
+const drops = new Map();
 
-/** Fetch one chat (news for a chat not listed yet, or one whose view of the peer has changed). */
+/** Fetch one chat (news for a chat not listed yet, a group that changed, or one whose view of
+ * the peer has changed). */
 async function fetchChat(chatId) {
   const pending = fetching.get(chatId);
   if (pending) {
@@ -100,14 +136,19 @@ async function fetchChat(chatId) {
   try {
     do {
       state.again = false;
+      const dropsBefore = drops.get(chatId) || 0;
       const { data } = await api.get(`/api/chats/${chatId}`, { retry: () => listed === listedBefore });
+      if ((drops.get(chatId) || 0) !== dropsBefore) continue;
       list.upsert(data);
       conversation.renderHeader();
       updateTitle();
     } while (state.again);
   } catch (error) {
-    // Superseded by a newer full list, or refused (a 401 is on its way to /login/).
-    if (listed === listedBefore && error.status !== 401) {
+    if (error.status === 404) {
+      // Not ours any more (chat.removed may have been missed).
+      if (list.get(chatId)) dropChat(chatId);
+    } else if (listed === listedBefore && error.status !== 401) {
+      // Else superseded by a newer full list, or refused (a 401 is on its way to /login/).
       console.warn(`Tether: chat ${chatId} could not be fetched.`, error);
     }
   } finally {
@@ -115,9 +156,37 @@ async function fetchChat(chatId) {
   }
 }
 
+/**
+ * One left a chat or was removed from it: it leaves the list, and the page leaves it if it is
+ * open. `say` (a string's key) tells why, when the chat was still listed.
+ */
+function dropChat(chatId, say = "removed_from", chat = list.get(chatId)) {
+  drops.set(chatId, (drops.get(chatId) || 0) + 1);
+  picker.closeFor(chatId);
+  const wasOpen = conversation.forget(chatId);
+  list.remove(chatId);
+  if (wasOpen) navigate(null, { replace: true });
+  if (chat?.kind === "group" && say) toast(t(say, { title: chatName(chat, me) }));
+  updateTitle();
+}
+
+const toastNode = document.getElementById("toast");
+let toastTimer = null;
+
+/** A few seconds of news that belongs to no chat (the open one just went away). */
+function toast(text) {
+  toastNode.textContent = text;
+  toastNode.hidden = false;
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => {
+    toastNode.hidden = true;
+  }, 6000);
+}
+
 function noteMessage(message, isNew) {
   const looking = conversation.openId === message.chat_id && document.visibilityState === "visible";
-  const counts = isNew && message.sender_id !== me.id && !looking;
+  // System messages ("Ann added Boris") never count as unread.
+  const counts = isNew && message.sender_id !== me.id && message.kind !== "system" && !looking;
   if (!list.noteMessage(message, { counts })) fetchChat(message.chat_id);
 }
 
@@ -140,6 +209,15 @@ function handle(frame) {
       conversation.onRead(frame);
       if (frame.user_id === me.id && frame.chat_id !== conversation.openId) fetchChat(frame.chat_id);
       break;
+    case "chat.updated":
+      // A group's title, members or roles changed, or one was added to it (a chat not listed
+      // yet comes into the list).
+      fetchChat(frame.chat_id);
+      conversation.chatUpdated(frame.chat_id);
+      break;
+    case "chat.removed":
+      dropChat(frame.chat_id);
+      break;
     case "typing":
       conversation.onTyping(frame);
       break;
@@ -160,6 +238,7 @@ function handle(frame) {
 async function loadChats() {
   listed += 1;
   const asked = listed;
+  list.beginLoad();
   let data;
   try {
     ({ data } = await api.get("/api/chats", { retry: () => listed === asked }));
@@ -168,7 +247,8 @@ async function loadChats() {
     return;
   }
   if (listed !== asked) return;
-  list.setAll(data);
+  // Chats left or removed from while away go, and the page leaves the open one.
+  for (const chat of list.setAll(data)) dropChat(chat.id, "removed_from", chat);
   conversation.renderHeader();
   updateTitle();
 }

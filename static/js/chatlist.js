@@ -1,10 +1,36 @@
 // The chat list: most recently active first, with previews, times and unread badges.
 import { avatar } from "./avatars.js";
 import { el, formatFull, formatListTime } from "./dom.js";
+import { systemText } from "./groups.js";
 import { t } from "./i18n.js";
+import { people } from "./people.js";
 
 export function peerOf(chat, me) {
+  if (isGroup(chat)) return {};
   return chat.peer || chat.members?.find((user) => user.id !== me.id) || chat.members?.[0] || {};
+}
+
+export function isGroup(chat) {
+  return chat?.kind === "group";
+}
+
+/** What a chat is called: a group's title, else the peer's name. */
+export function chatName(chat, me) {
+  return isGroup(chat) ? chat.title || "" : peerOf(chat, me).display_name || "";
+}
+
+/** A chat's face: the peer's avatar, or one drawn from a group's title (its colour stays the
+ * chat's own through renames). */
+export function chatFace(chat, me, size = "md") {
+  if (!isGroup(chat)) {
+    const peer = peerOf(chat, me);
+    const face = avatar(peer, size);
+    face.classList.toggle("is-online", Boolean(peer.online));
+    return face;
+  }
+  const face = avatar({ id: chat.id, display_name: chat.title }, size);
+  face.classList.add("avatar--group");
+  return face;
 }
 
 function activity(chat) {
@@ -20,29 +46,57 @@ export class ChatList {
     this.items = new Map();
     this.activeId = null;
     this.loaded = false;
+    this.touched = null;
     root.addEventListener("keydown", (event) => this.keydown(event));
+    // A sender or a system message's people got their names: previews say them.
+    people.subscribe(() => this.render());
   }
 
   get(id) {
     return this.chats.get(id);
   }
 
-  /** Replace everything with the server's list (after load and after every reconnect). */
+  /** A full list is being asked for: chats fetched one by one meanwhile are newer than it. */
+  beginLoad() {
+    this.touched = new Set();
+  }
+
+  /**
+   * Replace everything with the server's list (after load and after every reconnect). Merged
+   * into the objects we hold (the open chat shares them); a chat the list no longer has (one
+   * left or was removed from while away) goes, unless it was fetched since the list was asked
+   * for. Returns the chats that went.
+   */
   setAll(chats) {
-    // Merged into the objects we hold (the open chat shares them); chats are never removed.
+    const listed = new Set(chats.map((chat) => chat.id));
+    const gone = [...this.chats.values()].filter((chat) => !listed.has(chat.id) && !this.touched?.has(chat.id));
+    for (const chat of gone) this.chats.delete(chat.id);
     for (const chat of chats) {
       const known = this.chats.get(chat.id);
       this.chats.set(chat.id, known ? Object.assign(known, chat) : chat);
+      people.remember(chat.members);
     }
+    this.touched = null;
     this.loaded = true;
     this.render();
+    return gone;
   }
 
   upsert(chat) {
     const known = this.chats.get(chat.id);
     this.chats.set(chat.id, known ? Object.assign(known, chat) : chat);
+    this.touched?.add(chat.id);
+    people.remember(chat.members);
     this.render();
     return this.chats.get(chat.id);
+  }
+
+  /** The chat left the list (one left it or was removed); whether it was there. */
+  remove(id) {
+    if (!this.chats.delete(id)) return false;
+    this.touched?.delete(id);
+    this.render();
+    return true;
   }
 
   /** A message arrived or changed; `counts` says whether it adds to the unread badge. */
@@ -132,16 +186,19 @@ export class ChatList {
 
   fill(item, chat) {
     const link = item.firstChild;
+    const group = isGroup(chat);
     const peer = peerOf(chat, this.me);
     const last = chat.last_message;
     const unread = chat.unread_count || 0;
+    const name = chatName(chat, this.me);
+    const preview = last ? previewText(last, this.me, chat) : t("no_messages");
     const key = JSON.stringify([
-      peer.display_name, peer.avatar_url, peer.online, last?.id, last?.content, last?.deleted,
-      last?.edited_at, unread, this.activeId === chat.id, chat.typing,
+      chat.kind, name, peer.avatar_url, peer.online, last?.id, last?.deleted, preview, unread,
+      this.activeId === chat.id, chat.typing,
     ]);
     if (link.dataset.key === key) return;
     link.dataset.key = key;
-    const preview = last ? previewText(last, this.me) : t("no_messages");
+    link.dataset.chatKind = group ? "group" : "direct";
     const time = last ? new Date(last.created_at) : null;
     const badge = el("span", {
       class: "badge",
@@ -150,17 +207,20 @@ export class ChatList {
       hidden: unread === 0,
       "aria-label": t("unread_count", { count: unread }),
     });
-    const face = avatar(peer);
-    face.classList.toggle("is-online", Boolean(peer.online));
     link.replaceChildren(
-      face,
+      chatFace(chat, this.me),
       el(
         "span",
         { class: "chat-link__body" },
         el(
           "span",
           { class: "chat-link__top" },
-          el("span", { class: "chat-link__name", text: peer.display_name || "" }),
+          el(
+            "span",
+            { class: "chat-link__name" },
+            group ? el("span", { class: "visually-hidden", text: `${t("group")}: ` }) : null,
+            name,
+          ),
           time
             ? el("time", {
                 class: "chat-link__time",
@@ -174,7 +234,7 @@ export class ChatList {
           "span",
           { class: "chat-link__bottom" },
           chat.typing
-            ? el("span", { class: "chat-link__preview is-typing", text: t("typing") })
+            ? el("span", { class: "chat-link__preview is-typing", text: chat.typing })
             : el("span", { class: `chat-link__preview${last?.deleted ? " is-deleted" : ""}`, text: preview }),
           badge,
         ),
@@ -191,10 +251,11 @@ export class ChatList {
     this.render();
   }
 
-  showTyping(chatId, on) {
+  /** Who types in a chat, in words ("typing…", "Ann is typing…"); "" when nobody does. */
+  showTyping(chatId, text) {
     const chat = this.chats.get(chatId);
-    if (!chat || Boolean(chat.typing) === on) return;
-    chat.typing = on;
+    if (!chat || (chat.typing || "") === text) return;
+    chat.typing = text;
     this.render();
   }
 
@@ -209,8 +270,13 @@ export class ChatList {
   }
 }
 
-export function previewText(message, me) {
+/** A message in a line: system messages as their sentence, senders named in groups. */
+export function previewText(message, me, chat = null) {
+  if (message.kind === "system") return systemText(message.system, (id) => people.nameOf(id));
   if (message.deleted) return t("message_deleted");
   const text = message.content.replace(/\s+/g, " ").trim().slice(0, 120);
-  return message.sender_id === me.id ? t("you_prefix", { text }) : text;
+  if (message.sender_id === me.id) return t("you_prefix", { text });
+  if (!isGroup(chat)) return text;
+  const name = people.nameOf(message.sender_id);
+  return name === null ? text : t("sender_prefix", { name: name || t("someone"), text });
 }

@@ -1,15 +1,18 @@
 // What the chat pane shows around its message list: which of pane, placeholder and "missing"
-// is up, the header (peer, presence, typing, the chat menu), the bar that stands in for a
+// is up, the header (peer or group, presence or members, typing, the chat menu, the group's
+// Members button), the bar that stands in for a
 // composer one cannot use, the empty-chat hint, the jump-to-newest button, a message's actions
 // menu and the notice that says what went wrong (or went well) for a few seconds.
-import { avatar } from "./avatars.js";
-import { el, formatPresence } from "./dom.js";
+import { el } from "./dom.js";
 import { errorText, t } from "./i18n.js";
 import { ChatMenu, menuKeys } from "./safety.js";
 
 export class ChatView {
-  /** `messages` is the MessageView; `onUnblock()` and `onChatAction(action)` are the user's. */
-  constructor(root, messages, { onUnblock, onChatAction }) {
+  /**
+   * `messages` is the MessageView; `onUnblock()`, `onChatAction(action)` and `onMembers()` (the
+   * group's Members button) are the user's.
+   */
+  constructor(root, messages, { onUnblock, onChatAction, onMembers }) {
     this.messages = messages;
     this.menu = null;
     this.pane = root.querySelector(".conversation__pane");
@@ -20,6 +23,8 @@ export class ChatView {
     this.headerName = root.querySelector(".conv-header__name");
     this.presenceText = root.querySelector(".conv-header__presence");
     this.typingNode = root.querySelector("[data-typing]");
+    this.membersButton = root.querySelector(".conv-members");
+    this.membersButton.addEventListener("click", () => onMembers());
     this.notice = root.querySelector(".conv-notice");
     this.empty = root.querySelector(".conv-empty");
     this.jump = root.querySelector(".jump");
@@ -77,19 +82,26 @@ export class ChatView {
 
   // --- the header and what stands in for the composer ---------------------------------------
 
-  renderHeader(peer, { typing, blocked }) {
-    const face = avatar(peer, "sm");
-    face.classList.toggle("is-online", Boolean(peer.online));
+  /**
+   * `kind`: direct or group; `face`: the avatar element; `status`: presence or the member
+   * count; `typing`: who types, in words ("" for nobody); `menu`: whether the chat menu (block,
+   * report) applies, `blocked` which of Block and Unblock it offers.
+   */
+  renderHeader({ kind, face, name, online, status, typing, blocked, menu }) {
+    this.header.dataset.chatKind = kind;
     this.headerAvatar.replaceChildren(face);
-    this.headerName.textContent = peer.display_name || "";
-    this.header.dataset.presence = peer.online ? "online" : "offline";
-    this.presenceText.textContent = peer.id ? formatPresence(peer) : "";
+    if (this.headerName.textContent !== name) this.headerName.textContent = name;
+    this.header.dataset.presence = online ? "online" : "offline";
+    if (this.presenceText.textContent !== status) this.presenceText.textContent = status;
     this.showTyping(typing);
-    this.chatMenu.render({ blocked, available: Boolean(peer.id) });
+    this.chatMenu.render({ blocked, available: menu });
+    this.membersButton.hidden = kind !== "group";
   }
 
-  showTyping(typing) {
-    this.typingNode.hidden = !typing;
+  /** Who types, in words; "" hides the line. */
+  showTyping(text) {
+    this.typingNode.hidden = !text;
+    if (text && this.typingNode.textContent !== text) this.typingNode.textContent = text;
   }
 
   /** Why there is no composer (`text`, empty when there is one); Unblock when it is our block. */

@@ -1,15 +1,18 @@
-// The open chat: opening and leaving it, live messages, reads and typing, and blocking and
-// reporting the peer. Its history comes through history.js, one's own messages go through
-// outbox.js, and chatview.js draws what surrounds the message list.
+// The open chat: opening and leaving it, live messages, reads and typing, blocking and
+// reporting the peer, and a group's members. Its history comes through history.js, one's own
+// messages go through outbox.js, chatview.js draws what surrounds the message list and
+// members.js shows a group's member list.
 import { api } from "./api.js";
-import { peerOf } from "./chatlist.js";
+import { chatFace, isGroup, peerOf } from "./chatlist.js";
 import { Composer } from "./composer.js";
 import { ChatView } from "./chatview.js";
-import { newClientId } from "./dom.js";
+import { formatPresence, newClientId } from "./dom.js";
+import { membersText, typingText } from "./groups.js";
 import { HistoryLoader } from "./history.js";
 import { t } from "./i18n.js";
 import { ChatState, MessageView } from "./messages.js";
 import { Outbox } from "./outbox.js";
+import { people } from "./people.js";
 
 // Typing: told at most about once a second while keys are pressed (the server drops a second
 // frame within a second, so a little over that), and shown for a few of those after the last
@@ -22,22 +25,23 @@ const TYPING_FRESH_MS = 1500;
 
 export class Conversation {
   /**
-   * `blocks` is the page's store of the people one blocks (blocks.js); `refreshChat(chatId)`
-   * fetches a chat again into the list when the server's view of it has changed; `onChange()`
-   * hears that the title may need updating.
+   * `blocks` is the page's store of the people one blocks (blocks.js); `members` the member
+   * list's dialog (members.js); `refreshChat(chatId)` fetches a chat again into the list when
+   * the server's view of it has changed; `onChange()` hears that the title may need updating.
    */
-  constructor(root, { me, list, socket, blocks, report, refreshChat, onChange }) {
+  constructor(root, { me, list, socket, blocks, report, members, refreshChat, onChange }) {
     this.root = root;
     this.me = me;
     this.list = list;
     this.socket = socket;
     this.blocks = blocks;
     this.report = report;
+    this.members = members;
     this.refreshChat = refreshChat;
     this.onChange = onChange;
     this.states = new Map();
     this.state = null;
-    this.typingTimers = new Map();
+    this.typingTimers = new Map(); // chat id → (user id → timer)
     this.typingSent = { chatId: null, at: 0 };
     this.lastKeystroke = { chatId: null, at: 0 };
     this.readTimer = null;
@@ -51,6 +55,7 @@ export class Conversation {
     this.chatView = new ChatView(root, this.view, {
       onUnblock: () => this.setBlocked(false),
       onChatAction: (action) => this.chatAction(action),
+      onMembers: () => this.openMembers(),
     });
     this.history = new HistoryLoader(this.view, {
       current: () => this.state,
@@ -87,6 +92,12 @@ export class Conversation {
     });
     window.addEventListener("focus", () => this.markRead());
     blocks.subscribe(() => this.renderHeader());
+    // Names came for senders, system messages or typists.
+    people.subscribe(() => {
+      this.view.refreshNames();
+      this.renderHeader();
+      for (const chatId of this.typingTimers.keys()) this.list.showTyping(chatId, this.typingText(chatId));
+    });
   }
 
   get openId() {
@@ -127,6 +138,7 @@ export class Conversation {
       if (this.state !== state) return;
       this.renderHeader();
     }
+    if (state.isGroup) this.loadMembers(state);
     if (state.loaded) await this.history.sync(state);
     else await this.history.loadLatest(state);
   }
@@ -158,13 +170,96 @@ export class Conversation {
   renderHeader() {
     const state = this.state;
     if (!state) return;
-    const peer = peerOf(state.chat, this.me);
-    this.chatView.renderHeader(peer, {
-      typing: this.typingTimers.has(state.chat.id),
-      blocked: this.blocks.has(peer.id),
-    });
+    const chat = state.chat;
+    const face = chatFace(chat, this.me, "sm");
+    const typing = this.typingText(chat.id);
+    if (isGroup(chat)) {
+      const online = (chat.members || []).filter((user) => user.id !== this.me.id && user.online).length;
+      const count = chat.member_count || chat.members?.length || 0;
+      this.chatView.renderHeader({
+        kind: "group", face, name: chat.title || "", online: online > 0, status: membersText(count, online),
+        typing, blocked: false, menu: false,
+      });
+    } else {
+      const peer = peerOf(chat, this.me);
+      this.chatView.renderHeader({
+        kind: "direct", face, name: peer.display_name || "", online: Boolean(peer.online),
+        status: peer.id ? formatPresence(peer) : "", typing, blocked: this.blocks.has(peer.id),
+        menu: Boolean(peer.id),
+      });
+    }
     this.renderComposer();
     this.onChange();
+  }
+
+  // --- a group's members ------------------------------------------------------------------
+
+  /**
+   * Read a group's member list (roles, and read seqs for the ticks), again when asked while
+   * it is on its way; tried again while the chat stays open.
+   */
+  loadMembers(state) {
+    if (!state.isGroup) return null;
+    if (state.membersLoading) {
+      state.membersAgain = true;
+      return state.membersLoading;
+    }
+    const held = () => this.states.get(state.chat.id) === state;
+    state.membersLoading = (async () => {
+      do {
+        state.membersAgain = false;
+        let members;
+        try {
+          ({ data: members } = await api.get(`/api/chats/${state.chat.id}/members`, {
+            retry: () => held() && this.state === state,
+          }));
+        } catch (error) {
+          // Gone (chat.removed says so) or refused; the next open or reconnect asks again.
+          if (error.status !== 401 && error.status !== 404) {
+            console.warn(`Tether: the members of ${state.chat.id} could not be loaded.`, error);
+          }
+          return;
+        }
+        if (!held()) return;
+        people.remember(members.map((member) => member.user));
+        state.setMembers(members);
+        this.rerenderOwn(state);
+        this.members.update(state);
+      } while (state.membersAgain);
+    })().finally(() => {
+      state.membersLoading = null;
+    });
+    return state.membersLoading;
+  }
+
+  openMembers() {
+    const state = this.state;
+    if (!state?.isGroup) return;
+    this.members.open(state, this.chatView.membersButton);
+    this.loadMembers(state);
+  }
+
+  /** chat.updated: the open group's members (roles, people) are read again (another group's
+   * when it is opened). */
+  chatUpdated(chatId) {
+    if (this.state?.chat.id === chatId && this.state.isGroup) this.loadMembers(this.state);
+  }
+
+  /** The chat is gone for us (left, removed): nothing of it stays. Whether it was open. */
+  forget(chatId) {
+    const open = this.openId === chatId;
+    this.stopTyping(chatId);
+    this.members.closeFor(chatId);
+    if (open) this.leave();
+    this.states.delete(chatId);
+    return open;
+  }
+
+  /** Redraw one's own stored messages (their ticks). */
+  rerenderOwn(state, upTo = Infinity) {
+    for (const record of state.records) {
+      if (record.own && record.seq && record.seq <= upTo) this.view.render(record, state);
+    }
   }
 
   // --- blocking and reporting ----------------------------------------------------------------
@@ -242,6 +337,7 @@ export class Conversation {
 
   /** After every (re)connection: catch up on every chat opened here, then resend. */
   async resync() {
+    if (this.state?.isGroup) this.loadMembers(this.state);
     await Promise.all([...this.states.values()].map((state) => this.history.sync(state)));
     this.outbox.resend();
     this.markRead();
@@ -251,7 +347,9 @@ export class Conversation {
 
   /** A message from the socket (new, ack, updated, deleted). */
   receive(message, kind) {
-    if (kind === "new" && message.sender_id !== this.me.id) this.stopTyping(message.chat_id);
+    if (kind === "new" && message.sender_id !== this.me.id && message.kind !== "system") {
+      this.stopTyping(message.chat_id, message.sender_id);
+    }
     const state = this.states.get(message.chat_id);
     if (!state) return;
     if (kind === "ack") this.delivered(state);
@@ -299,29 +397,62 @@ export class Conversation {
       chat.last_read_seq = Math.max(chat.last_read_seq || 0, seq);
       return;
     }
-    chat.peer_last_read_seq = Math.max(chat.peer_last_read_seq || 0, seq);
-    if (!state) return;
-    for (const record of state.records) {
-      if (record.own && record.seq && record.seq <= seq) this.view.render(record, state);
+    if (isGroup(chat)) {
+      // A group's message is read once every other member has read it.
+      if (state?.noteRead(userId, seq)) this.rerenderOwn(state, seq);
+      return;
     }
+    chat.peer_last_read_seq = Math.max(chat.peer_last_read_seq || 0, seq);
+    if (state) this.rerenderOwn(state, seq);
   }
 
   onTyping({ chat_id: chatId, user_id: userId }) {
     if (userId === this.me.id) return;
-    clearTimeout(this.typingTimers.get(chatId));
-    this.typingTimers.set(chatId, setTimeout(() => this.stopTyping(chatId), TYPING_SHOWN_MS));
-    this.list.showTyping(chatId, true);
-    if (this.openId === chatId) this.chatView.showTyping(true);
+    let typists = this.typingTimers.get(chatId);
+    if (!typists) {
+      typists = new Map();
+      this.typingTimers.set(chatId, typists);
+    }
+    clearTimeout(typists.get(userId));
+    typists.set(userId, setTimeout(() => this.stopTyping(chatId, userId), TYPING_SHOWN_MS));
+    this.showTyping(chatId);
   }
 
-  stopTyping(chatId) {
-    clearTimeout(this.typingTimers.get(chatId));
-    this.typingTimers.delete(chatId);
-    this.list.showTyping(chatId, false);
-    if (this.openId === chatId) this.chatView.showTyping(false);
+  /** `userId` stopped typing in `chatId` (everyone, without `userId`). */
+  stopTyping(chatId, userId = null) {
+    const typists = this.typingTimers.get(chatId);
+    if (!typists) return;
+    for (const [id, timer] of typists) {
+      if (userId !== null && id !== userId) continue;
+      clearTimeout(timer);
+      typists.delete(id);
+    }
+    if (!typists.size) this.typingTimers.delete(chatId);
+    this.showTyping(chatId);
   }
 
-  onPresence() {
+  showTyping(chatId) {
+    const text = this.typingText(chatId);
+    this.list.showTyping(chatId, text);
+    if (this.openId === chatId) this.chatView.showTyping(text);
+  }
+
+  /** Who types in `chatId`, in words: "typing…" in a direct chat, names in a group. */
+  typingText(chatId) {
+    const typists = this.typingTimers.get(chatId);
+    if (!typists?.size) return "";
+    const chat = this.states.get(chatId)?.chat || this.list.get(chatId);
+    if (!isGroup(chat)) return t("typing");
+    return typingText([...typists.keys()], (id) => people.nameOf(id));
+  }
+
+  onPresence({ user_id: userId, online, last_seen: lastSeen }) {
+    // The open group's member list shows presence too.
+    const member = this.state?.members?.find((m) => m.user.id === userId);
+    if (member) {
+      Object.assign(member.user, { online, last_seen: lastSeen });
+      this.members.update(this.state);
+    }
     this.renderHeader();
   }
 

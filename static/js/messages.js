@@ -1,7 +1,11 @@
 // One chat's messages: the ordered records (stored ones by seq, unsent ones after them) and
-// their elements in the message list, with day separators between days.
+// their elements in the message list, with day separators between days. In a group, messages
+// from others carry their sender's name and face, and system messages read as a sentence.
+import { avatar } from "./avatars.js";
 import { dayKey, el, formatDay, formatFull, formatTime, linkify } from "./dom.js";
+import { systemText } from "./groups.js";
 import { t } from "./i18n.js";
+import { people } from "./people.js";
 
 let pendingOrder = 0;
 
@@ -12,7 +16,12 @@ function compare(a, b) {
   return a.order - b.order;
 }
 
-const FIELDS = ["id", "chat_id", "seq", "sender_id", "content", "client_id", "created_at", "edited_at", "deleted", "is_read"];
+const FIELDS = [
+  "id", "chat_id", "seq", "kind", "sender_id", "content", "client_id", "created_at", "edited_at", "deleted",
+  "is_read", "system",
+];
+
+const nameOf = (id) => people.nameOf(id);
 
 export class ChatState {
   constructor(chat, meId) {
@@ -29,6 +38,39 @@ export class ChatState {
     this.syncing = null;
     this.syncAgain = false;
     this.draft = "";
+    // A group's other members: their roles and read seqs (GET /api/chats/{id}/members), kept
+    // up by chat.read; null until the list has come.
+    this.members = null;
+    this.reads = null; // user id → last_read_seq, members other than oneself
+  }
+
+  get isGroup() {
+    return this.chat.kind === "group";
+  }
+
+  /** The group's member list as the server gave it (reads follow it, never moving back). */
+  setMembers(members) {
+    const before = this.reads;
+    this.members = members;
+    this.reads = new Map();
+    for (const member of members) {
+      if (member.user.id === this.meId) continue;
+      this.reads.set(member.user.id, Math.max(member.last_read_seq, before?.get(member.user.id) || 0));
+    }
+  }
+
+  /** Someone read up to `seq` (chat.read); whether it changed what we know. */
+  noteRead(userId, seq) {
+    if (!this.reads?.has(userId) || this.reads.get(userId) >= seq) return false;
+    this.reads.set(userId, seq);
+    return true;
+  }
+
+  /** Every other member of the group has read up to `seq`. */
+  readByAll(seq) {
+    if (!this.reads?.size) return false;
+    for (const read of this.reads.values()) if (read < seq) return false;
+    return true;
   }
 
   get lastSeq() {
@@ -61,7 +103,8 @@ export class ChatState {
       this.byId.set(message.id, record);
       return { record, created: false };
     }
-    record = { own: message.sender_id === this.meId, order: 0, el: null, sep: null };
+    // A system message names its actor as the sender: it is nobody's own message.
+    record = { own: message.sender_id === this.meId && message.kind !== "system", order: 0, el: null, sep: null };
     for (const name of FIELDS) record[name] = message[name];
     record.date = new Date(message.created_at);
     this.byId.set(message.id, record);
@@ -77,6 +120,8 @@ export class ChatState {
       order: pendingOrder,
       id: null,
       seq: null,
+      kind: "text",
+      system: null,
       chat_id: this.chat.id,
       sender_id: this.meId,
       client_id: clientId,
@@ -116,8 +161,9 @@ export class ChatState {
   statusOf(record) {
     if (!record.own) return null;
     if (!record.seq) return record.status === "failed" ? "failed" : "sending";
-    const peerRead = this.chat.peer_last_read_seq || 0;
-    return record.is_read || record.seq <= peerRead ? "read" : "sent";
+    if (record.is_read) return "read";
+    if (this.isGroup) return this.readByAll(record.seq) ? "read" : "sent";
+    return record.seq <= (this.chat.peer_last_read_seq || 0) ? "read" : "sent";
   }
 
   unsent() {
@@ -205,8 +251,13 @@ export class MessageView {
 
   /** Build or refresh a record's element. */
   render(record, state = this.state) {
+    if (record.kind === "system") {
+      this.renderSystem(record);
+      return;
+    }
     if (!record.el) this.build(record);
     const node = record.el;
+    this.renderSender(record, Boolean(state?.isGroup) && !record.own);
     const status = state ? state.statusOf(record) : record.status;
     if (record.own) node.dataset.status = status;
     if (record.id) node.dataset.messageId = record.id;
@@ -230,6 +281,53 @@ export class MessageView {
     }
     if (record.actions) record.actions.hidden = !record.id || record.deleted;
     this.renderFailure(record, status === "failed" ? record.failCode || "failed" : null);
+  }
+
+  /** A system message: a centred sentence naming the people, no ticks and no menu. */
+  renderSystem(record) {
+    if (!record.el) {
+      record.el = el("li", { class: "msg msg--system" }, el("p", { class: "msg__system", dir: "auto" }));
+    }
+    const node = record.el;
+    if (record.id) node.dataset.messageId = record.id;
+    if (record.seq) node.dataset.seq = String(record.seq);
+    node.dataset.system = record.system?.event || "";
+    const text = systemText(record.system, nameOf);
+    if (node.firstChild.textContent !== text) node.firstChild.textContent = text;
+    node.title = formatFull(record.date);
+  }
+
+  /** In a group, the sender's name and face above a message from someone else. */
+  renderSender(record, shown) {
+    if (!shown) {
+      record.sender?.remove();
+      record.sender = null;
+      record.el.classList.remove("msg--named");
+      return;
+    }
+    const name = nameOf(record.sender_id);
+    const user = people.get(record.sender_id);
+    const key = JSON.stringify([name, user?.avatar_url]);
+    if (record.sender?.dataset.key === key) return;
+    const face = avatar(user || { id: record.sender_id, display_name: name || "" }, "xs");
+    const sender = el(
+      "div",
+      { class: "msg__sender", dataset: { key } },
+      face,
+      el("span", { class: "msg__sender-name", dir: "auto", text: name === null ? "…" : name || t("someone") }),
+    );
+    sender.style.setProperty("--hue", face.style.getPropertyValue("--hue"));
+    if (record.sender) record.sender.replaceWith(sender);
+    else record.el.prepend(sender);
+    record.sender = sender;
+    record.el.classList.add("msg--named");
+  }
+
+  /** Names came (people.js): senders and system messages say them. */
+  refreshNames() {
+    for (const record of this.state?.records || []) {
+      if (record.kind === "system" || record.sender) this.render(record);
+    }
   }
 
   build(record) {
