@@ -40,6 +40,8 @@ def chromium():
 
 @pytest.fixture(scope="session")
 def servers(chromium):
-    """A fresh Tether (one daphne process) for the browser tests, bursts allowed."""
-    with tether_servers(1, env={"TETHER_THROTTLE": "off"}) as started:
+    """A fresh Tether for the browser tests, bursts allowed: two daphne processes on one
+    database (and, with REDIS_URL, one channel layer). Pages use the first unless a test puts
+    a person on the second (``Person(..., server=1)``)."""
+    with tether_servers(2, env={"TETHER_THROTTLE": "off"}) as started:
         yield started

@@ -20,13 +20,20 @@ def new_phone() -> str:
 
 class Person:
     def __init__(
-        self, browser: Browser, servers: Servers, name: str, phone: str = "", **context_options
+        self,
+        browser: Browser,
+        servers: Servers,
+        name: str,
+        phone: str = "",
+        server: int = 0,
+        **context_options,
     ):
+        """``server``: which of ``servers`` the person's pages talk to."""
         context_options.setdefault("viewport", DESKTOP)
         context_options.setdefault("locale", "en-US")
         self.browser = browser
         self.servers = servers
-        self.base = servers[0].url
+        self.base = servers[server].url
         self.name = name
         self.phone = phone or new_phone()
         self.context = browser.new_context(base_url=self.base, **context_options)

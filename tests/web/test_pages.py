@@ -321,6 +321,25 @@ def test_the_chat_page_carries_the_chat_menu_and_the_report_dialog(browser):
     assert strings["not_sent_blocked"].startswith("Не отправлено")
 
 
+def test_the_chat_page_carries_the_group_hooks_in_both_languages(browser):
+    sign_up(browser)
+    page = browser.get("/chats/").content.decode()
+    assert 'aria-label="New group"' in page and 'name="title"' in page
+    assert ">Create</button>" in page and 'aria-label="Members"' in page
+    assert ">Add members</button>" in page and ">Leave group</button>" in page
+    assert page.count('name="q"') == 1  # the New group form uses the one people search
+    page = browser.get("/chats/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert 'aria-label="Новая группа"' in page and ">Создать</button>" in page
+    assert 'aria-label="Участники"' in page and ">Добавить</button>" in page
+    assert ">Выйти из группы</button>" in page
+    strings = json.loads(re.search(r'id="tether-strings"[^>]*>(.*?)</script>', page).group(1))
+    assert strings["make_admin"] == "Сделать админом" and strings["remove"] == "Удалить"
+    # The page picks the plural form with Intl.PluralRules: 1, 2 and 5 members in Russian.
+    forms = [strings[f"members_{form}"] for form in ("one", "few", "many")]
+    assert forms == ["{count} участник", "{count} участника", "{count} участников"]
+    assert strings["sys_members_added"] == "{actor} добавил(а) {names}"
+
+
 def test_an_unknown_chat_id_still_gets_the_shell(browser):
     sign_up(browser)
     page = browser.get("/chats/00000000-0000-0000-0000-000000000000/")
