@@ -227,3 +227,26 @@ def group_change_role(*, actor: User, chat_id, user_id, role: str) -> ChatMember
             _post(chat, actor, "role_changed", user_ids=[target.user_id], role=role)
         events.chat_updated(chat_id=chat.pk, member_ids=_member_ids(chat.pk))
     return target
+
+
+def groups_hand_over_from(*, user_id) -> int:
+    """A cut-off account (deactivated or deleted) can no longer run its groups: each one it
+    owns passes to the next owner, as when an owner leaves (``owner_changed``, the old owner
+    as actor). The number of groups handed over."""
+    owned = ChatMember.objects.filter(user_id=user_id, role=Role.OWNER, chat__kind="group")
+    handed = 0
+    for chat_id in list(owned.values_list("chat_id", flat=True)):
+        with transaction.atomic():
+            chat = Chat.objects.select_for_update().get(pk=chat_id)
+            mine = ChatMember.objects.filter(chat=chat, user_id=user_id, role=Role.OWNER).first()
+            heir = mine and _successor(chat)
+            if not heir:
+                continue
+            mine.role = Role.ADMIN
+            mine.save(update_fields=["role"])
+            heir.role = Role.OWNER
+            heir.save(update_fields=["role"])
+            _post(chat, mine.user, "owner_changed", user_ids=[heir.user_id])
+            events.chat_updated(chat_id=chat.pk, member_ids=_member_ids(chat.pk))
+            handed += 1
+    return handed

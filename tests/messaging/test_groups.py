@@ -296,3 +296,18 @@ def test_the_owner_leaving_while_promoting_never_makes_zero_or_two_owners(postgr
         chat = group_create(owner=owner, title="G", user_ids=[heir.pk, other.pk])
         _leave_and_hand_over_at_once(owner, heir, chat)
         assert ChatMember.objects.filter(chat=chat, role="owner").count() == 1
+
+
+def test_a_cut_off_owners_groups_pass_to_the_next_owner(
+    group, alice, carol, as_alice, django_capture_on_commit_callbacks
+):
+    envelope_data(
+        as_alice.patch(
+            f"/api/chats/{group['id']}/members/{carol.pk}", {"role": "admin"}, format="json"
+        )
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        user_deactivate(user=alice)
+    roles = dict(ChatMember.objects.filter(chat_id=group["id"]).values_list("user_id", "role"))
+    assert roles[carol.pk] == "owner" and roles[alice.pk] == "admin"
+    assert system_events(group["id"])[-1][1:] == ("owner_changed", [str(carol.pk)])
