@@ -38,6 +38,10 @@ const members = new MembersDialog(document.getElementById("members"), {
   },
   onLeft: (chatId) => dropChat(chatId, "you_left"),
   onChanged: (state) => conversation.loadMembers(state),
+  onRenamed: (chat) => {
+    list.upsert(chat);
+    conversation.renderHeader();
+  },
 });
 const conversation = new Conversation(document.getElementById("conversation"), {
   me,

@@ -1,9 +1,10 @@
 // A group's member list, in a modal: each member with their role and what the caller's role
-// allows (owner: anything to anyone; admin: remove plain members), "Add members" and "Leave
-// group". It redraws whenever the open chat's member list comes again (chat.updated).
+// allows (owner: anything to anyone; admin: remove plain members), renaming the group (owner
+// and admins), "Add members" and "Leave group". It redraws whenever the open chat's member
+// list comes again (chat.updated).
 import { api } from "./api.js";
 import { avatar } from "./avatars.js";
-import { el, formatPresence } from "./dom.js";
+import { codePoints, el, formatPresence } from "./dom.js";
 import { systemText } from "./groups.js";
 import { errorText, plural, t } from "./i18n.js";
 import { people } from "./people.js";
@@ -11,14 +12,16 @@ import { people } from "./people.js";
 export class MembersDialog {
   /**
    * `onAdd(state)` opens "Add members"; `onLeft(chatId)` hears that one left; `onChanged(state)`
-   * that the members changed here (their list is to be read again).
+   * that the members changed here (their list is to be read again); `onRenamed(chat)` that the
+   * group has a new title (the chat as the server answered).
    */
-  constructor(dialog, { me, onAdd, onLeft, onChanged }) {
+  constructor(dialog, { me, onAdd, onLeft, onChanged, onRenamed }) {
     this.dialog = dialog;
     this.me = me;
     this.onAdd = onAdd;
     this.onLeft = onLeft;
     this.onChanged = onChanged;
+    this.onRenamed = onRenamed;
     this.state = null;
     this.busy = false;
     this.returnFocus = null;
@@ -28,6 +31,12 @@ export class MembersDialog {
     this.error = dialog.querySelector(".members__error");
     this.addButton = dialog.querySelector(".members__add");
     this.leaveButton = dialog.querySelector(".members__leave");
+    this.renameForm = dialog.querySelector(".members__rename");
+    this.renameField = this.renameForm.elements.rename;
+    this.renameForm.addEventListener("submit", (event) => {
+      event.preventDefault();
+      this.rename();
+    });
 
     dialog.querySelector(".members__close").addEventListener("click", () => this.close());
     dialog.addEventListener("close", () => {
@@ -55,6 +64,7 @@ export class MembersDialog {
     this.state = state;
     this.status.textContent = "";
     this.say("");
+    this.renameField.value = state.chat.title || "";
     this.render();
     if (!this.dialog.open) this.dialog.showModal();
   }
@@ -87,7 +97,11 @@ export class MembersDialog {
     const role = this.myRole();
     const count = members?.length ?? state.chat.member_count ?? 0;
     this.count.textContent = plural("members", count);
-    this.addButton.hidden = role !== "owner" && role !== "admin";
+    const manages = role === "owner" || role === "admin";
+    this.addButton.hidden = !manages;
+    this.renameForm.hidden = !manages;
+    // Renamed meanwhile (here or elsewhere): the field says so, unless one is typing in it.
+    if (document.activeElement !== this.renameField) this.renameField.value = state.chat.title || "";
     this.list.setAttribute("aria-busy", String(!members));
     if (!members) {
       this.list.replaceChildren(el("li", { class: "members__loading", text: t("loading") }));
@@ -182,6 +196,39 @@ export class MembersDialog {
       if (action === "remove") this.list.querySelector(".member button, .member")?.focus();
     }
     this.onChanged(state);
+  }
+
+  async rename() {
+    const state = this.state;
+    const title = this.renameField.value;
+    if (!state || this.busy) return;
+    this.say("");
+    if (!title.trim()) return this.sayAt(t("title_needed"));
+    if (codePoints(title) > 128) return this.sayAt(t("title_too_long"));
+    if (title === state.chat.title) return;
+    this.busy = true;
+    let chat;
+    try {
+      ({ data: chat } = await api.patch(`/api/chats/${state.chat.id}`, { title }));
+    } catch (error) {
+      if (this.state === state && error.status !== 401) {
+        this.sayAt(error.code === "validation_error" ? t("title_needed") : errorText(error));
+      }
+      return;
+    } finally {
+      this.busy = false;
+    }
+    this.onRenamed(chat);
+    if (this.state === state) {
+      const system = { event: "title_changed", actor_id: this.me.id, title: chat.title };
+      this.status.textContent = systemText(system, () => this.me.display_name);
+    }
+  }
+
+  /** A rename was refused: why, and the field to fix. */
+  sayAt(text) {
+    this.say(text);
+    this.renameField.focus();
   }
 
   apply(state, action, userId) {
