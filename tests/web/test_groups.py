@@ -2,7 +2,8 @@
 two server processes that share one database and one channel layer. A group is made from the
 "New group" form, messages reach everyone live with their sender's name, system messages read
 as sentences in each person's language, ticks turn to read once every other member has read,
-and the member list makes admins and removes people, whose open page then leaves the chat."""
+and the member list adds people, makes admins, renames and removes people, whose open page then
+leaves the chat."""
 
 import re
 
@@ -199,12 +200,21 @@ def test_the_member_list_adds_promotes_removes_and_a_removed_page_leaves(trio):
     expect(b.get_by_role("button", name="Выйти из группы")).to_be_visible()
     assert fits_width(b)
 
+    # As an admin he renames the group: every page follows.
+    b.fill("[name=rename]", "Reading club")
+    b.get_by_role("button", name="Переименовать").click()
+    renamed = f"{boris.name} renamed the group to “Reading club”"
+    expect(a.locator('[data-system="title_changed"]')).to_have_text(renamed)
+    expect(v.locator(".conv-header__name")).to_have_text("Reading club")
+    expect(row(ann, chat_id)).to_contain_text("Reading club")
+    expect(b.locator(".conv-header__name")).to_have_text("Reading club")
+
     # Boris removes Vera while her page is open on the group: it leaves the chat and her list.
     member(boris, vera).get_by_role("button", name="Удалить").click()
     expect(member(boris, vera)).to_have_count(0)
     expect(v).to_have_url(f"{vera.base}/chats/")
     expect(row(vera, chat_id)).to_have_count(0)
-    expect(v.locator("#toast")).to_have_text("You are no longer in “Book club”.")
+    expect(v.locator("#toast")).to_have_text("You are no longer in “Reading club”.")
     # Ann's open member list follows live (chat.updated), and her chat says what happened.
     expect(member(ann, vera)).to_have_count(0)
     expect(a.locator("#members")).to_contain_text("2 members")
