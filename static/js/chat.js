@@ -7,6 +7,7 @@ import { Conversation } from "./conversation.js";
 import { t } from "./i18n.js";
 import { MembersDialog } from "./members.js";
 import { Picker } from "./picker.js";
+import { ReadersDialog } from "./readers.js";
 import { ReportDialog } from "./safety.js";
 import { Search } from "./search.js";
 import { checkSignedIn, LiveSocket } from "./socket.js";
@@ -50,6 +51,7 @@ const conversation = new Conversation(document.getElementById("conversation"), {
   blocks,
   report,
   members,
+  readers: new ReadersDialog(document.getElementById("readers")),
   refreshChat: (chatId) => fetchChat(chatId),
   onChange: () => updateTitle(),
 });
@@ -239,18 +241,27 @@ function handle(frame) {
 }
 
 /** The whole list, retried until it comes (a newer call takes over from an older one). */
-async function loadChats() {
+let listing = null; // the newest load of the chat list
+
+/** Read the chat list again; the promise settles once the newest load has been applied, so
+ * whoever awaits an older one (a catch-up) never acts on chats the server no longer lists. */
+function loadChats() {
   listed += 1;
-  const asked = listed;
+  listing = applyChats(listed);
+  return listing;
+}
+
+async function applyChats(asked) {
   list.beginLoad();
   let data;
   try {
     ({ data } = await api.get("/api/chats", { retry: () => listed === asked }));
   } catch (error) {
-    if (listed === asked && error.status !== 401) console.warn("Tether: the chats could not be loaded.", error);
+    if (listed !== asked) return listing;
+    if (error.status !== 401) console.warn("Tether: the chats could not be loaded.", error);
     return;
   }
-  if (listed !== asked) return;
+  if (listed !== asked) return listing;
   // Chats left or removed from while away go, and the page leaves the open one.
   for (const chat of list.setAll(data)) dropChat(chat.id, "removed_from", chat);
   conversation.renderHeader();

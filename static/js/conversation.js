@@ -26,10 +26,10 @@ const TYPING_FRESH_MS = 1500;
 export class Conversation {
   /**
    * `blocks` is the page's store of the people one blocks (blocks.js); `members` the member
-   * list's dialog (members.js); `refreshChat(chatId)` fetches a chat again into the list when
+   * list's dialog (members.js); `readers` the "Read by" dialog (readers.js); `refreshChat(chatId)` fetches a chat again into the list when
    * the server's view of it has changed; `onChange()` hears that the title may need updating.
    */
-  constructor(root, { me, list, socket, blocks, report, members, refreshChat, onChange }) {
+  constructor(root, { me, list, socket, blocks, report, members, readers, refreshChat, onChange }) {
     this.root = root;
     this.me = me;
     this.list = list;
@@ -37,6 +37,7 @@ export class Conversation {
     this.blocks = blocks;
     this.report = report;
     this.members = members;
+    this.readers = readers;
     this.refreshChat = refreshChat;
     this.onChange = onChange;
     this.states = new Map();
@@ -62,6 +63,7 @@ export class Conversation {
       accept: (state, message, options) => this.accept(state, message, options),
       onFirstPage: (wasAtBottom) => this.firstPageShown(wasAtBottom),
       onMissing: () => this.showMissing(),
+      onGone: (chatId) => this.refreshChat(chatId),
       onCaughtUp: () => this.markRead(),
       onError: (code) => this.say(code),
     });
@@ -250,6 +252,7 @@ export class Conversation {
     const open = this.openId === chatId;
     this.stopTyping(chatId);
     this.members.closeFor(chatId);
+    this.readers.closeFor(chatId);
     if (open) this.leave();
     this.states.delete(chatId);
     return open;
@@ -400,6 +403,7 @@ export class Conversation {
     if (isGroup(chat)) {
       // A group's message is read once every other member has read it.
       if (state?.noteRead(userId, seq)) this.rerenderOwn(state, seq);
+      this.readers.onRead(chatId, seq);
       return;
     }
     chat.peer_last_read_seq = Math.max(chat.peer_last_read_seq || 0, seq);
@@ -533,16 +537,25 @@ export class Conversation {
     }, 150);
   }
 
-  // --- the actions menu of a message: edit and delete one's own, report the peer's ---------------
+  // --- the actions menu of a message: edit and delete one's own (and, in a group, see who read
+  // it), report the peer's -----------------------------------------------------------------
 
   toggleMenu(record) {
+    const state = this.states.get(record.chat_id);
     const items = record.own
       ? [
+          state?.isGroup ? { text: t("read_by"), action: () => this.showReaders(state, record) } : null,
           { text: t("edit"), action: () => this.composer.startEdit(record) },
           { text: t("delete"), action: () => this.outbox.remove(record), danger: true },
-        ]
+        ].filter(Boolean)
       : [{ text: t("report"), action: () => this.reportMessage(record), danger: true }];
     this.chatView.toggleMenu(record, items);
+  }
+
+  /** "Read by" for one's own message in a group: the focus comes back to its menu button. */
+  showReaders(state, record) {
+    const others = Math.max((state.chat.member_count || state.members?.length || 1) - 1, 0);
+    this.readers.open(record, others, record.actions);
   }
 
   reportMessage(record) {

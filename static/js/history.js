@@ -9,15 +9,16 @@ export class HistoryLoader {
   /**
    * `current()` is the open chat's state (or null); `accept` puts a stored message on screen;
    * `onFirstPage(wasAtBottom)` shows the open chat's first page; `onMissing` says the open chat
-   * is gone; `onCaughtUp` runs when the open chat has caught up; `onError(code)` says what
-   * went wrong.
+   * is gone; `onGone(chatId)` that catching up found a chat no longer ours; `onCaughtUp` runs
+   * when the open chat has caught up; `onError(code)` says what went wrong.
    */
-  constructor(view, { current, accept, onFirstPage, onMissing, onCaughtUp, onError }) {
+  constructor(view, { current, accept, onFirstPage, onMissing, onGone, onCaughtUp, onError }) {
     this.view = view;
     this.current = current;
     this.accept = accept;
     this.onFirstPage = onFirstPage;
     this.onMissing = onMissing;
+    this.onGone = onGone;
     this.onCaughtUp = onCaughtUp;
     this.onError = onError;
 
@@ -112,8 +113,10 @@ export class HistoryLoader {
           }
         } while (state.syncAgain);
       } catch (error) {
-        // The next reconnect syncs again.
-        if (error.status !== 401) console.warn(`Tether: chat ${state.chat.id} could not catch up.`, error);
+        // Not ours any more (removed while away): the page asks about the chat and lets it go.
+        if (error.status === 404) this.onGone(state.chat.id);
+        // Else the next reconnect syncs again.
+        else if (error.status !== 401) console.warn(`Tether: chat ${state.chat.id} could not catch up.`, error);
       } finally {
         state.syncing = null;
       }

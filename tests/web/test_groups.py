@@ -113,9 +113,24 @@ def test_a_group_made_from_the_page_talks_live_across_two_processes(trio):
     expect(row(boris, chat_id).locator("[data-unread]")).to_have_attribute("data-unread", "0")
     b.wait_for_timeout(500)
     expect(hello).to_have_attribute("data-status", "sent")
+
+    # "Read by" on Ann's own message names Boris, and follows Vera's reading while it is open.
+    hello.locator("[data-message-actions], .msg__actions").click()
+    a.get_by_role("menuitem", name="Read by").click()
+    readers = a.locator("#readers")
+    expect(readers).to_be_visible()
+    expect(readers.locator("[data-reader-id]")).to_have_count(1)
+    reader = readers.locator(f'[data-reader-id="{user_id(boris)}"]')
+    expect(reader.locator(".member__name")).to_have_text(boris.name)
+    expect(readers).to_contain_text("1 of 2 has read it")
     row(vera, chat_id).click()
     expect(vera.message("Hello, family!").locator(".msg__sender-name")).to_have_text(ann.name)
+    expect(readers.locator("[data-reader-id]")).to_have_count(2)
+    expect(readers).to_contain_text("2 of 2 have read it")
     expect(hello).to_have_attribute("data-status", "read")
+    a.keyboard.press("Escape")
+    expect(readers).to_be_hidden()
+    expect(hello.locator(".msg__actions")).to_be_focused()
 
     # Typing names the typist.
     b.locator("[name=content]").press_sequentially("Прив", delay=30)

@@ -359,7 +359,7 @@ def test_every_russian_string_is_translated_and_compiled():
     folder = Path(__file__).resolve().parents[2] / "locale" / "ru" / "LC_MESSAGES"
     source = (folder / "django.po").read_text(encoding="utf-8")
     msgids = {
-        json.loads("".join(re.findall(r'"(?:[^"\\]|\\.)*"', block)))
+        "".join(json.loads(part) for part in re.findall(r'"(?:[^"\\]|\\.)*"', block))
         for block in re.findall(r'^msgid ((?:".*"\n)+)msgstr', source, flags=re.M)
     } - {""}
     with open(folder / "django.mo", "rb") as compiled:

@@ -24,6 +24,14 @@ def group_strings() -> dict[str, str]:
         **plural_forms("members", lambda n: ngettext("{count} member", "{count} members", n)),
         "online_count": _("{count} online"),
         "members_and_online": _("{members}, {online}"),
+        "read_by": _("Read by"),
+        "read_by_nobody": _("Nobody has read it yet."),
+        **plural_forms(
+            "read_by_count",
+            lambda n: ngettext(
+                "{count} of {total} has read it", "{count} of {total} have read it", n
+            ),
+        ),
         "typing_one": _("{name} is typing…"),
         "typing_two": _("{name} and {other} are typing…"),
         "typing_more": _("{name} and {count} others are typing…"),
