@@ -8,7 +8,7 @@ PIP    := $(PY) -m pip install --quiet --disable-pip-version-check
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test test-fast venv venv-dev migrate lint lint-js format bench
+.PHONY: run test test-fast venv venv-dev migrate lint lint-js format bench bench-group
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -61,3 +61,7 @@ format: venv-dev
 # Live delivery benchmark on two daphne processes; needs DATABASE_URL (PostgreSQL) and REDIS_URL.
 bench: venv-dev
 	$(PY) bench/delivery.py $(BENCH_ARGS)
+
+# One group on two processes, several senders at once: every member gets every message once, in order.
+bench-group: venv-dev
+	$(PY) bench/group_delivery.py $(BENCH_ARGS)

@@ -24,6 +24,18 @@ import websockets  # noqa: E402
 
 from tests.servers import http, tether_servers  # noqa: E402
 
+# Both processes: no request limits, production settings.
+BENCH_ENV = {"TETHER_THROTTLE": "off", "DEBUG": "0", "SECRET_KEY": "bench-" + "x" * 50}
+
+
+def percentiles(latencies: list[float]) -> str:
+    """Send-to-delivery latency: p50, p90, p99, max and mean, in milliseconds."""
+    ordered = sorted(latencies)
+    at = (1000 * ordered[int(q * (len(ordered) - 1))] for q in (0.5, 0.9, 0.99, 1.0))
+    p50, p90, p99, top = at
+    mean = 1000 * statistics.mean(ordered)
+    return f"latency ms: p50={p50:.1f} p90={p90:.1f} p99={p99:.1f} max={top:.1f} mean={mean:.1f}"
+
 
 def sign_up(servers, server, phone: str, name: str) -> dict:
     http("POST", f"{server.url}/api/auth/register", {"phone": phone, "display_name": name})
@@ -101,16 +113,10 @@ async def run(servers, pairs: int, messages: int, window: int) -> None:
     await asyncio.wait_for(asyncio.gather(*receivers), timeout=120)
     ended = time.perf_counter()
     total = pairs * messages
-    latencies.sort()
     print(f"pairs={pairs} messages/pair={messages} window={window} total={total}")
     print(f"sent+acked in {sent_done - began:.2f} s: {total / (sent_done - began):.0f} msg/s")
     print(f"delivered in {ended - began:.2f} s: {total / (ended - began):.0f} msg/s")
-    print(
-        "latency ms: p50={:.1f} p90={:.1f} p99={:.1f} max={:.1f}".format(
-            *(1000 * latencies[int(q * (len(latencies) - 1))] for q in (0.5, 0.9, 0.99, 1.0))
-        )
-    )
-    print(f"mean {1000 * statistics.mean(latencies):.1f} ms")
+    print(percentiles(latencies))
     print(f"lost={total - len(set(seen))} duplicated={len(seen) - len(set(seen))}")
 
 
@@ -120,8 +126,7 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=50)
     parser.add_argument("--window", type=int, default=4)
     args = parser.parse_args()
-    with tether_servers(2, env={"TETHER_THROTTLE": "off", "DEBUG": "0",
-                                "SECRET_KEY": "bench-" + "x" * 50}) as servers:  # fmt: skip
+    with tether_servers(2, env=BENCH_ENV) as servers:
         asyncio.run(run(servers, args.pairs, args.messages, args.window))
 
 

@@ -12,11 +12,13 @@ from django.db import DatabaseError
 from rest_framework.exceptions import ValidationError
 
 from accounts.services.sessions import session_is_live
+from chats.selectors import chat_last_seqs
 from core import metrics
 from core.api.errors import SERVER_ERROR, error_reply
 from core.api.fields import StrictUUIDField
 from messaging import events
 from messaging.inputs import message_send_from_input
+from messaging.ordering import SeqOrder
 from messaging.presence import presence_connect, presence_disconnect
 from messaging.serializers import ReadSerializer
 from messaging.services import chat_mark_read
@@ -54,6 +56,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         self.user_id = str(session.user_id)
         self.session_id = str(session.id)
         self.group = events.user_group(self.user_id)
+        self.in_order = SeqOrder(self.send_json)
         try:
             await asyncio.wait_for(
                 self.channel_layer.group_add(self.group, self.channel_name), JOIN_TIMEOUT
@@ -64,6 +67,10 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=CLOSE_TRY_AGAIN_LATER)
             return
         self.joined = True
+        try:
+            self.in_order.start(await in_thread(chat_last_seqs)(self.user_id))
+        except DatabaseError:
+            logger.warning("Could not read the chats' seqs for a new socket")
         metrics.socket_opened()
         await presence_connect(user_id=self.user_id, connection=self.channel_name)
 
@@ -71,6 +78,7 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         if not getattr(self, "joined", False):
             return
         self.joined = False
+        self.in_order.close()
         metrics.socket_closed()
         try:
             await asyncio.wait_for(
@@ -166,7 +174,9 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         event = message["event"]
         if event.get("type") in _MEMBERSHIP_EVENTS:
             typing_forget_chat(chat_id=event["chat_id"])  # who may see typing there changed
-        await self.send_json(event)
+        if event.get("type") == "chat.removed":
+            self.in_order.forget(event["chat_id"])
+        await self.in_order.deliver(event)
 
     async def tether_blocks(self, message: dict) -> None:
         typing_forget(user_id=self.user_id)
