@@ -1,8 +1,11 @@
 """Serialising work on one key across every process, inside a transaction."""
 
 import hashlib
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
-from django.db import connection
+from django.db import DatabaseError, connection
 
 
 def _advisory_key(namespace: str, value: str) -> int:
@@ -36,3 +39,33 @@ def lock_key_shared(namespace: str, value: str) -> None:
         return
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock_shared(%s)", [_advisory_key(namespace, value)])
+
+
+_local_locks = [threading.Lock() for _ in range(64)]
+
+
+@contextmanager
+def lock_through_commit(namespace: str, value: str) -> Iterator[None]:
+    """An exclusive lock on ``namespace:value`` held around a whole transaction, its commit
+    and its on-commit callbacks (the events it publishes), so that what two callers publish
+    about one thing goes out in the order they committed it.
+
+    Take it outside ``transaction.atomic()``. PostgreSQL: a session advisory lock, always
+    released (the server releases it too if the connection dies). Elsewhere (SQLite, one
+    process): one of a few process-wide locks.
+    """
+    if connection.vendor != "postgresql":
+        with _local_locks[hash((namespace, value)) % len(_local_locks)]:
+            yield
+        return
+    key = _advisory_key(namespace, value)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s)", [key])
+    try:
+        yield
+    finally:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
+        except DatabaseError:
+            pass  # the connection is gone, and the server let the lock go with it

@@ -27,6 +27,18 @@ class Message(models.Model):
     system = models.JSONField(null=True, blank=True, editable=False)
     # Null, not "", when absent: the uniqueness of (sender, client_id) skips nulls.
     client_id = models.CharField(max_length=64, null=True, blank=True, editable=False)  # noqa: DJ001
+    # The message this one answers (same chat); it may be deleted later and then reads so.
+    reply_to = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replies",
+        editable=False,
+    )  # fmt: skip
+    # A forward names the first author as they were named when first forwarded (a forward
+    # of a forward copies these), so a later rename or deletion does not rewrite history.
+    forwarded_from_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", editable=False,
+    )  # fmt: skip
+    forwarded_from_name = models.CharField(max_length=100, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     edited_at = models.DateTimeField(null=True, blank=True, editable=False)
     deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -50,3 +62,40 @@ class Message(models.Model):
     @property
     def deleted(self) -> bool:
         return self.deleted_at is not None
+
+
+class Reaction(models.Model):
+    """One person's emoji on one message: at most one each, a new one replaces the old."""
+
+    id = models.BigAutoField(primary_key=True)
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="reactions")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    emoji = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            # Also the index that loads a page's reactions (message_id IN ...).
+            models.UniqueConstraint(fields=["message", "user"], name="reaction_one_per_person"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.emoji} by {self.user_id} on {self.message_id}"
+
+
+class ChatPin(models.Model):
+    """The one pinned message of a chat (kept here, beside messages, so that chats need not
+    know about them)."""
+
+    chat = models.OneToOneField(
+        "chats.Chat", primary_key=True, on_delete=models.CASCADE, related_name="pin"
+    )
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="pins")
+    pinned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    pinned_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.message_id} pinned in {self.chat_id}"

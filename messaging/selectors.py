@@ -10,13 +10,15 @@ from accounts.selectors import block_exists_with
 from chats.models import Chat, ChatMember
 from core.errors import NotFound
 from messaging.models import Message
+from messaging.payloads import with_extras
 
 
 def chat_list(*, viewer) -> QuerySet:
     """The viewer's chats, most recent activity first, ready for ChatSerializer.
 
-    Three queries whatever the number of chats: chats with the viewer's unread count, their
-    memberships with users, and each chat's last message.
+    Five queries whatever the number of chats, six when one is pinned: chats with the
+    viewer's unread count and pinned message, their memberships with users, each chat's
+    last message, the reactions of those, and of the pinned ones.
     """
     my_read = ChatMember.objects.filter(chat=OuterRef("chat_id"), user=viewer).values(
         "last_read_seq"
@@ -37,10 +39,12 @@ def chat_list(*, viewer) -> QuerySet:
             Prefetch("memberships", queryset=ChatMember.objects.select_related("user")),
             Prefetch(
                 "messages",
-                queryset=Message.objects.filter(seq=F("chat__last_seq")),
+                queryset=with_extras(Message.objects.filter(seq=F("chat__last_seq"))),
                 to_attr="last_messages",
             ),
+            "pin__message__reactions",
         )
+        .select_related("pin__message__reply_to")
         .order_by("-updated_at", "-id")
     )
 
@@ -69,7 +73,7 @@ def message_history(
     *, chat: Chat, before_seq: int | None = None, after_seq: int | None = None, limit: int = 50
 ) -> HistoryPage:
     """A page in ascending seq; ``has_more``: more exist past it in its direction."""
-    messages = Message.objects.filter(chat=chat)
+    messages = with_extras(Message.objects.filter(chat=chat))
     if after_seq is not None:
         rows = list(messages.filter(seq__gt=after_seq).order_by("seq")[: limit + 1])
         return HistoryPage(rows[:limit], len(rows) > limit)

@@ -13,7 +13,7 @@ from core.api.fields import (
     StrictUUIDField,
     documented,
 )
-from core.api.prepared import annotated, from_context, prefetched
+from core.api.prepared import annotated, from_context, prefetched, selected
 from messaging.content import MAX_CONTENT
 from messaging.models import Message
 from messaging.payloads import message_data, read_seqs_of
@@ -116,10 +116,12 @@ class ChatSerializer(serializers.ModelSerializer):
         others = [m for m in self._memberships(chat) if m.user_id != self._viewer_id()]
         return others[0] if others else None
 
-    # Pins, drafts and mute come with their features; until then, their empty values.
     @extend_schema_field(MessageSerializer(allow_null=True))
     def get_pinned_message(self, chat: Chat) -> dict | None:
-        return None
+        pin = selected(chat, "pin", _CHAT_SELECTOR)
+        return message_data(pin.message, read_seqs_of(chat)) if pin else None
+
+    # Drafts and mute come with their features; until then, their empty values.
 
     @extend_schema_field({"type": "object", "nullable": True})
     def get_draft(self, chat: Chat) -> dict | None:
@@ -205,8 +207,30 @@ class ContentField(StrictCharField):
 @extend_schema_serializer(extensions={"x-repeatable-by": "client_id"})
 class MessageSendSerializer(serializers.Serializer):
     chat_id = StrictUUIDField()
-    content = ContentField()
+    content = ContentField(
+        required=False,
+        default="",
+        help_text='Required but for a forward, which carries the original\'s (absent or "").',
+    )
     client_id = StrictCharField(required=False, allow_null=True, min_length=1, max_length=64)
+    reply_to_id = StrictUUIDField(
+        required=False, allow_null=True, default=None, help_text="A text message of this chat."
+    )
+    forward_of_id = StrictUUIDField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="A text message of any of the caller's chats, passed on here.",
+    )
+
+
+class ReactionSerializer(serializers.Serializer):
+    # Exactly one emoji is the service's rule (messaging.emoji), for every door.
+    emoji = StrictCharField(help_text="Exactly one emoji (one grapheme cluster).")
+
+
+class PinSerializer(serializers.Serializer):
+    message_id = StrictUUIDField()
 
 
 def client_id_of(data) -> str | None:

@@ -6,6 +6,7 @@ urlpatterns = [
     *api_path("chats/<uuid:chat_id>", chats.ChatDetailView.as_view(), "chat-detail"),
     *api_path("chats/<uuid:chat_id>/messages", chats.ChatMessagesView.as_view(), "chat-messages"),
     *api_path("chats/<uuid:chat_id>/read", chats.ChatReadView.as_view(), "chat-read"),
+    *api_path("chats/<uuid:chat_id>/pin", chats.ChatPinView.as_view(), "chat-pin"),
     *api_path("chats/<uuid:chat_id>/members", groups.GroupMembersView.as_view(), "chat-members"),
     *api_path(
         "chats/<uuid:chat_id>/members/<uuid:user_id>",
@@ -16,6 +17,11 @@ urlpatterns = [
         "messages/<uuid:message_id>/readers",
         groups.MessageReadersView.as_view(),
         "message-readers",
+    ),
+    *api_path(
+        "messages/<uuid:message_id>/reaction",
+        messages.MessageReactionView.as_view(),
+        "message-reaction",
     ),
     *api_path("messages", messages.MessageSendView.as_view(), "message-send"),
     *api_path("messages/<uuid:message_id>", messages.MessageDetailView.as_view(), "message-detail"),

@@ -257,6 +257,9 @@ TETHER_RATE_LIMITS = {
     "code_request": (60, 60),
     "code_verify": (120, 60),
     "message_send": (30, 10),
+    # Reactions and pins (set or taken away), counted together: flooding a chat with
+    # message.updated and chat.updated is held to the pace of sends.
+    "message_mark": (30, 10),
     "phone_lookup": (30, 60),
 }
 # Wrong admin passwords: at most 5 per account and per IP in 15 minutes, then 429 for the

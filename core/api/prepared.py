@@ -6,6 +6,8 @@ row; these helpers make the omission an error the first test finds instead.
 
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
+
 
 class NotPrepared(LookupError):
     """A view forgot to load, once for the page, something its serializer reads."""
@@ -39,3 +41,17 @@ def prefetched(instance: Any, relation: str, selector: str) -> list:
             f"{type(instance).__name__}.{relation} is not prefetched: load it with {selector}"
         )
     return list(cache[relation])
+
+
+def selected(instance: Any, relation: str, selector: str) -> Any:
+    """``instance.<relation>`` (a one-to-one or foreign key, None where there is none) that
+    ``selector`` joined or prefetched."""
+    descriptor = getattr(type(instance), relation)
+    if not descriptor.is_cached(instance):
+        raise NotPrepared(
+            f"{type(instance).__name__}.{relation} is not loaded: load it with {selector}"
+        )
+    try:
+        return getattr(instance, relation)
+    except ObjectDoesNotExist:
+        return None

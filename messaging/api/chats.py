@@ -1,4 +1,4 @@
-"""``/api/chats*``: the chat list, opening a chat, one chat, its history, reading it."""
+"""``/api/chats*``: the chat list, opening a chat, one chat, its history, reading it, its pin."""
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -19,10 +19,11 @@ from messaging.serializers import (
     ChatSerializer,
     HistoryQuerySerializer,
     MessageSerializer,
+    PinSerializer,
     ReadResultSerializer,
     ReadSerializer,
 )
-from messaging.services import chat_mark_read
+from messaging.services import chat_mark_read, chat_pin, chat_unpin
 
 
 class ChatListView(APIView):
@@ -99,3 +100,23 @@ def _valid(serializer_class, data) -> dict:
     serializer = serializer_class(data=data)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
+
+
+class ChatPinView(APIView):
+    @extend_schema(
+        request=PinSerializer,
+        responses={200: ChatSerializer, **errors(400, 401, 403, 404, 415, 429)},
+        summary="Pin a message (any member of a direct chat; owner or admin of a group)",
+    )
+    def put(self, request: Request, chat_id) -> Response:
+        data = _valid(PinSerializer, request.data)
+        chat_pin(user=request.user, chat_id=chat_id, message_id=data["message_id"])
+        return chat_response(request.user, chat_id)
+
+    @extend_schema(
+        responses={200: ChatSerializer, **errors(401, 403, 404, 429)},
+        summary="Unpin the chat's pinned message",
+    )
+    def delete(self, request: Request, chat_id) -> Response:
+        chat_unpin(user=request.user, chat_id=chat_id)
+        return chat_response(request.user, chat_id)

@@ -1,4 +1,4 @@
-"""``/api/messages*``: send, edit, delete."""
+"""``/api/messages*``: send, edit, delete, react."""
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -8,8 +8,13 @@ from rest_framework.views import APIView
 
 from core.api.schema import WholeBodyPatchSchema, errors
 from messaging.inputs import message_send_from_input
-from messaging.serializers import MessageEditSerializer, MessageSendSerializer, MessageSerializer
-from messaging.services import message_delete, message_edit
+from messaging.serializers import (
+    MessageEditSerializer,
+    MessageSendSerializer,
+    MessageSerializer,
+    ReactionSerializer,
+)
+from messaging.services import message_delete, message_edit, message_react, message_unreact
 
 
 class MessageSendView(APIView):
@@ -57,3 +62,23 @@ class MessageDetailView(APIView):
     )
     def delete(self, request: Request, message_id) -> Response:
         return Response(message_delete(actor=request.user, message_id=message_id))
+
+
+class MessageReactionView(APIView):
+    @extend_schema(
+        request=ReactionSerializer,
+        responses={200: MessageSerializer, **errors(400, 401, 403, 404, 415, 429)},
+        summary="React to a message (one emoji per person; a new one replaces the old)",
+    )
+    def put(self, request: Request, message_id) -> Response:
+        serializer = ReactionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = message_react(user=request.user, message_id=message_id, **serializer.validated_data)
+        return Response(data)
+
+    @extend_schema(
+        responses={200: MessageSerializer, **errors(401, 403, 404, 429)},
+        summary="Take one's reaction back (none: 200 all the same)",
+    )
+    def delete(self, request: Request, message_id) -> Response:
+        return Response(message_unreact(user=request.user, message_id=message_id))

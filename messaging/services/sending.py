@@ -16,12 +16,13 @@ from accounts.services.blocks import blocks_hold_steady
 from chats.models import Chat, ChatMember
 from chats.selectors import chat_read_seqs
 from core import metrics
-from core.errors import Blocked, NotFound
+from core.errors import Blocked, NotFound, ValidationFailed
 from messaging import events
 from messaging.content import content_check
 from messaging.models import Message
 from messaging.payloads import message_data
 from messaging.services.limits import send_limit_check
+from messaging.services.references import forward_source, forwarded_author, reply_target
 from messaging.services.seqs import seq_allocate
 
 
@@ -66,17 +67,38 @@ def _members_and_blocks(chat_id, sender_id, *, with_blocks: bool) -> tuple[dict,
     return reads, blocked
 
 
-def message_send(*, sender, chat_id, content: str, client_id: str | None = None) -> SendResult:
+def message_send(
+    *,
+    sender,
+    chat_id,
+    content: str = "",
+    client_id: str | None = None,
+    reply_to_id=None,
+    forward_of_id=None,
+) -> SendResult:
     """Store a message in ``chat_id`` from ``sender`` and publish ``message.new``.
 
     A ``client_id`` already used by this sender (any chat, any content) returns the original
     message with ``created=False``: nothing new is stored or sent. Otherwise the content
-    rules, membership (404), blocks (403) and the send limit (429) apply, in that order.
+    rules, the messages answered or forwarded (404 unseen, 400 against the rules),
+    membership (404), blocks (403) and the send limit (429) apply, in that order. A forward
+    carries the original's content, so it brings none of its own.
     """
     repeated = message_find_repeat(sender=sender, client_id=client_id)
     if repeated is not None:
         return repeated
-    content_check(content)
+    forwarded = None
+    if forward_of_id is not None:
+        if content != "":
+            raise ValidationFailed.on("content", "A forward carries the original's content.")
+        forwarded = forward_source(user=sender, message_id=forward_of_id)
+        content = forwarded.content
+    else:
+        content_check(content)
+    original = None
+    if reply_to_id is not None:
+        original = reply_target(user=sender, message_id=reply_to_id, chat_id=chat_id)
+    credited_id, credited_name = forwarded_author(forwarded) if forwarded else (None, "")
     try:
         with transaction.atomic():
             now = timezone.now()
@@ -97,9 +119,12 @@ def message_send(*, sender, chat_id, content: str, client_id: str | None = None)
                 sender=sender,
                 content=content,
                 client_id=client_id or None,
+                reply_to=original,
+                forwarded_from_user_id=credited_id,
+                forwarded_from_name=credited_name,
                 created_at=now,
             )
-            data = message_data(message, {message.chat_id: reads})
+            data = message_data(message, {message.chat_id: reads}, reactions=())
             events.message_new(data, list(reads))
     except IntegrityError:
         # The same client_id raced in from another request: that one won.

@@ -9,7 +9,9 @@ from django.db import connection
 from chats.models import Chat
 from chats.services import chat_get_or_create
 from messaging.models import Message
-from messaging.services import message_send
+from messaging.services import message_react, message_send
+from messaging.services.groups import group_create
+from messaging.services.rules import message_payload
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("postgres")]
@@ -68,3 +70,24 @@ def test_both_users_opening_their_chat_at_once_get_the_same_chat():
     assert len({chat.pk for chat, _ in results}) == 1
     assert sum(created for _, created in results) == 1
     assert Chat.objects.count() == 1
+
+
+def test_many_reacting_at_once_leave_the_right_counts_in_the_last_event(published):
+    """Each reaction holds the message's lock through its commit and its event, so the
+    events go out in commit order and the last one counts everybody."""
+    owner, *others = UserFactory.create_batch(9)
+    group = group_create(owner=owner, title="Many", user_ids=[u.pk for u in others])
+    target = message_send(sender=owner, chat_id=group.pk, content="react!").message
+    published.clear()
+    emojis = ["👍", "🔥", "👍", "❤️", "👍", "🔥", "👍", "🎉"]
+    calls = [
+        (lambda u=u, e=e: message_react(user=u, message_id=target.pk, emoji=e))
+        for u, e in zip(others, emojis, strict=True)
+    ]
+    run_at_once(calls)
+    counts = {r["emoji"]: r["count"] for r in message_payload(target)["reactions"]}
+    assert counts == {"👍": 4, "🔥": 2, "❤️": 1, "🎉": 1}
+    updates = [event for _, event in published if event["type"] == "message.updated"]
+    assert len(updates) == 8
+    totals = [sum(r["count"] for r in e["message"]["reactions"]) for e in updates]
+    assert totals == list(range(1, 9))  # in commit order, each one more than the last

@@ -7,6 +7,7 @@ from django.db import connection
 from accounts.serializers import UserSerializer
 from chats.models import Chat
 from core.api.prepared import NotPrepared
+from messaging.models import ChatPin, Reaction
 from messaging.serializers import ChatSerializer, MessageSerializer
 from messaging.services import message_send
 from tests.factories import ChatFactory, MessageFactory, UserFactory
@@ -16,38 +17,55 @@ pytestmark = pytest.mark.django_db
 
 
 def make_chats(alice, n):
+    """Chats whose last message answers another, carries a reaction and is pinned, so that
+    every part of the chat object is loaded."""
     for peer in UserFactory.create_batch(n):
         chat = ChatFactory(members=[alice, peer])
-        MessageFactory(chat=chat, sender=peer)
+        first = MessageFactory(chat=chat, sender=alice)
+        last = MessageFactory(chat=chat, sender=peer, reply_to=first)
+        Reaction.objects.create(message=last, user=alice, emoji="👍")
+        ChatPin.objects.create(chat=chat, message=last)
 
 
 def test_the_chat_list_costs_the_same_for_2_and_50_chats(alice, as_alice):
     make_chats(alice, 2)
-    with assert_queries(at_most=4) as few:
+    with assert_queries(at_most=6) as few:
         assert len(envelope_data(as_alice.get("/api/chats"))) == 2
     make_chats(alice, 48)
-    with assert_queries(at_most=4) as many:
+    with assert_queries(at_most=6) as many:
         chats = envelope_data(as_alice.get("/api/chats"))
     assert len(chats) == 50 and all(c["unread_count"] == 1 for c in chats)
-    # session+user, chats with unread counts, memberships with users, last messages
+    assert all(c["pinned_message"]["reactions"][0]["count"] == 1 for c in chats)
+    assert all(c["last_message"]["reply_to"]["seq"] == 1 for c in chats)
+    # session+user, chats with unread counts and pins, memberships with users, last
+    # messages with what they answer, their reactions, the pinned messages' reactions
     assert_same_queries(few, many)
 
 
 def test_one_chat_costs_the_same_as_a_row_of_the_list(alice, as_alice):
     chat = ChatFactory(members=[alice, UserFactory()])
     MessageFactory.create_batch(30, chat=chat)
-    with assert_queries(at_most=4):
+    with assert_queries(at_most=5):
         data = envelope_data(as_alice.get(f"/api/chats/{chat.pk}"))
     assert data["last_message"]["seq"] == 30
 
 
 def test_a_history_page_costs_the_same_for_5_and_500_messages(alice, bob, chat, as_bob):
-    MessageFactory.create_batch(5, chat=chat, sender=alice)
-    with assert_queries(at_most=4) as few:
-        assert len(envelope_data(as_bob.get(f"/api/chats/{chat.pk}/messages?limit=100"))) == 5
-    MessageFactory.create_batch(495, chat=chat, sender=alice)
-    with assert_queries(at_most=4) as many:
-        assert len(envelope_data(as_bob.get(f"/api/chats/{chat.pk}/messages?limit=100"))) == 100
+    def add(n):
+        for _ in range(n):
+            answered = MessageFactory(chat=chat, sender=alice)
+            reply = MessageFactory(chat=chat, sender=bob, reply_to=answered)
+            Reaction.objects.create(message=reply, user=alice, emoji="🔥")
+
+    add(3)
+    with assert_queries(at_most=5) as few:
+        assert len(envelope_data(as_bob.get(f"/api/chats/{chat.pk}/messages?limit=100"))) == 6
+    add(247)
+    with assert_queries(at_most=5) as many:
+        page = envelope_data(as_bob.get(f"/api/chats/{chat.pk}/messages?limit=100"))
+    assert len(page) == 100
+    assert sum(1 for m in page if m["reply_to"] and m["reactions"]) == 50
+    # session+user, the chat with its memberships, the page with what it answers, reactions
     assert_same_queries(few, many)
 
 
