@@ -5,7 +5,13 @@ import json
 import pytest
 from channels.db import database_sync_to_async
 
-from messaging.services import message_delete, message_edit, message_send
+from messaging.services import (
+    chat_pin,
+    message_delete,
+    message_edit,
+    message_react,
+    message_send,
+)
 from tests.realtime.clients import new_message, types
 from tests.realtime.conftest import connect, frames_until, ready, receive_type
 
@@ -93,6 +99,41 @@ async def test_rest_writes_reach_sockets(pair):
     await database_sync_to_async(message_delete)(actor=alice, message_id=sent.message.pk)
     deleted = await receive_type(bob, "message.deleted")
     assert deleted["message"]["deleted"] is True and deleted["message"]["content"] == ""
+    await bob.disconnect()
+
+
+async def test_replies_reactions_and_pins_reach_sockets(pair):
+    _, alice = await connect(pair["alice_token"])
+    _, bob = await connect(pair["bob_token"])
+    await ready(alice)
+    await ready(bob)
+    chat_id = str(pair["chat"].pk)
+    original = await database_sync_to_async(message_send)(
+        sender=pair["bob"], chat_id=chat_id, content="question"
+    )
+    await receive_type(alice, "message.new")
+    await receive_type(bob, "message.new")  # his own, as every member hears it
+    frame = {"type": "message.send", "chat_id": chat_id, "content": "answer",
+             "client_id": "re-1", "reply_to_id": str(original.message.pk)}  # fmt: skip
+    await alice.send_json_to(frame)
+    ack = await receive_type(alice, "message.ack")
+    assert ack["message"]["reply_to"]["id"] == str(original.message.pk)
+    new = await receive_type(bob, "message.new")
+    assert new["message"]["reply_to"]["content"] == "question"
+    # A bad reference is an error frame naming the send; the socket stays open.
+    await alice.send_json_to({**frame, "client_id": "re-2", "reply_to_id": "nope"})
+    error = await receive_type(alice, "error")
+    assert error["code"] == "validation_error" and error["client_id"] == "re-2"
+    await database_sync_to_async(message_react)(
+        user=pair["alice"], message_id=original.message.pk, emoji="👍"
+    )
+    updated = await receive_type(bob, "message.updated")
+    assert updated["message"]["reactions"][0]["user_ids"] == [str(pair["alice"].pk)]
+    await database_sync_to_async(chat_pin)(
+        user=pair["bob"], chat_id=chat_id, message_id=original.message.pk
+    )
+    assert await receive_type(alice, "chat.updated") == {"type": "chat.updated", "chat_id": chat_id}
+    await alice.disconnect()
     await bob.disconnect()
 
 
