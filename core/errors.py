@@ -68,6 +68,12 @@ class UsernameTaken(DomainError):
     code, status, message = "username_taken", 409, "This username is already taken."
 
 
+class TooLarge(DomainError):
+    """A body or an upload over its limit."""
+
+    code, status, message = "too_large", 413, "The request body is too large."
+
+
 class Throttled(DomainError):
     """Too many requests; ``wait`` is the whole seconds until the next one may pass."""
 

@@ -99,3 +99,80 @@ class ChatPin(models.Model):
 
     def __str__(self) -> str:
         return f"{self.message_id} pinned in {self.chat_id}"
+
+
+def attachments_storage():
+    """Where attachments' bytes live (STORAGES["attachments"]: files or an S3 bucket), looked
+    up on each use so that a changed setting takes effect."""
+    from django.core.files.storage import storages
+
+    return storages["attachments"]
+
+
+def attachment_path(attachment_id: uuid.UUID, part: str = "") -> str:
+    """Where the bytes go: by id only (``part``: "" for the upload, ``thumbnail.jpg`` or
+    ``thumbnail.webp``), so no name a client chose reaches the storage."""
+    suffix = f"-{part}" if part else ""
+    return f"attachments/{attachment_id.hex[:2]}/{attachment_id.hex}{suffix}"
+
+
+class Attachment(models.Model):
+    """An uploaded image or file. Unsent (``message`` null) until a send claims it; then it
+    belongs to that message, and forwards share it through ``MessageAttachment``."""
+
+    class Kind(models.TextChoices):
+        IMAGE = "image", "Image"
+        FILE = "file", "File"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    uploader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    # The message it was sent with; null while unsent (and the unsent cap counts those).
+    message = models.ForeignKey(
+        Message, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        editable=False,
+    )  # fmt: skip
+    kind = models.CharField(max_length=8, choices=Kind.choices, editable=False)
+    name = models.CharField(max_length=255, editable=False)
+    size = models.BigIntegerField(editable=False)
+    content_type = models.CharField(max_length=255, editable=False)
+    width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    # Names in attachments_storage(): the bytes as stored, and an image's thumbnail.
+    file = models.CharField(max_length=200, editable=False)
+    thumbnail = models.CharField(max_length=200, blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        indexes = [
+            # The unsent cap and the cleanup of old unsent uploads.
+            models.Index(
+                fields=["uploader", "created_at"],
+                condition=Q(message__isnull=True),
+                name="attachment_unsent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MessageAttachment(models.Model):
+    """An attachment as it shows in one message (the one it was sent with, or a forward)."""
+
+    id = models.BigAutoField(primary_key=True)
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachment_links")
+    attachment = models.ForeignKey(Attachment, on_delete=models.CASCADE, related_name="links")
+    position = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["message", "attachment"], name="attachment_once_per_message"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.attachment_id} in {self.message_id}"

@@ -7,10 +7,10 @@ loaded: the message row and the chat's read seqs (``{chat_id: {user_id: last_rea
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from chats.models import Chat
-from messaging.models import Message, Reaction
+from messaging.models import Attachment, Message, MessageAttachment, Reaction
 
 ReadSeqs = dict  # {chat_id: {user_id: last_read_seq}}
 
@@ -38,7 +38,23 @@ def is_read(message: Message, read_seqs: ReadSeqs) -> bool:
 REPLY_QUOTE = 200  # characters of the original that a reply carries
 
 
-def reply_data(original: Message | None) -> dict | None:
+def attachment_data(attachment: Attachment) -> dict:
+    """The contract's attachment object; its bytes come from the API, after the access check."""
+    base = f"/api/attachments/{attachment.id}"
+    return {
+        "id": str(attachment.id),
+        "kind": attachment.kind,
+        "name": attachment.name,
+        "size": attachment.size,
+        "content_type": attachment.content_type,
+        "width": attachment.width,
+        "height": attachment.height,
+        "url": f"{base}/content",
+        "thumbnail_url": f"{base}/thumbnail" if attachment.kind == Attachment.Kind.IMAGE else None,
+    }
+
+
+def reply_data(original: Message | None, has_attachments: bool) -> dict | None:
     """The contract's ``reply_to`` summary of the message answered."""
     if original is None:
         return None
@@ -50,7 +66,7 @@ def reply_data(original: Message | None) -> dict | None:
         "kind": original.kind,
         "content": "" if deleted else original.content[:REPLY_QUOTE],
         "deleted": deleted,
-        "has_attachments": False,
+        "has_attachments": has_attachments and not deleted,
     }
 
 
@@ -78,18 +94,24 @@ def reactions_data(reactions: Iterable[Reaction]) -> list[dict]:
 
 
 def message_data(
-    message: Message, read_seqs: ReadSeqs, *, reactions: Iterable[Reaction] | None = None
+    message: Message,
+    read_seqs: ReadSeqs,
+    *,
+    reactions: Iterable[Reaction] | None = None,
+    attachments: Iterable[Attachment] | None = None,
 ) -> dict:
     """The contract's message object.
 
-    ``reactions`` defaults to ``message.reactions.all()``: prefetch them (``with_extras``) for
-    a page of messages; a message just stored passes ``()``. ``reply_to`` is read through the
-    foreign key, so pages select it with the message.
+    ``reactions`` and ``attachments`` default to the message's own: prefetch them
+    (``with_extras``) for a page of messages; a message just stored passes what it has.
+    ``reply_to`` is read through the foreign key, so pages select it with the message.
     """
     if message.deleted_at is not None:
-        reactions = ()
-    elif reactions is None:
+        reactions, attachments = (), ()
+    if reactions is None:
         reactions = message.reactions.all()
+    if attachments is None:
+        attachments = [link.attachment for link in message.attachment_links.all()]
     return {
         "id": str(message.id),
         "chat_id": str(message.chat_id),
@@ -102,10 +124,10 @@ def message_data(
         "edited_at": iso(message.edited_at),
         "deleted": message.deleted_at is not None,
         "is_read": is_read(message, read_seqs),
-        "reply_to": reply_data(message.reply_to) if message.reply_to_id else None,
+        "reply_to": _reply(message),
         "forwarded_from": forwarded_data(message),
         "reactions": reactions_data(reactions),
-        "attachments": [],
+        "attachments": [attachment_data(a) for a in attachments],
         "system": system_data(message.system) if message.kind == Message.Kind.SYSTEM else None,
     }
 
@@ -122,7 +144,35 @@ def system_data(system: dict | None) -> dict:
     }
 
 
+def _reply(message: Message) -> dict | None:
+    if message.reply_to_id is None:
+        return None
+    original = message.reply_to
+    has = getattr(message, "reply_to_has_attachments", None)
+    if has is None:
+        has = getattr(original, "has_attachments", None)
+    if has is None and "attachment_links" in getattr(original, "_prefetched_objects_cache", {}):
+        has = bool(original.attachment_links.all())
+    if has is None:
+        has = MessageAttachment.objects.filter(message_id=original.pk).exists()
+    return reply_data(original, has)
+
+
 def with_extras(messages: QuerySet) -> QuerySet:
     """Messages ready for ``message_data`` in a fixed number of queries however many: the
-    message answered joined in, reactions in one more query."""
-    return messages.select_related("reply_to").prefetch_related("reactions")
+    message answered joined in (and whether it has attachments), reactions and attachments
+    in one more query each."""
+    answered_has_files = MessageAttachment.objects.filter(message_id=OuterRef("reply_to_id"))
+    return (
+        messages.select_related("reply_to")
+        .annotate(reply_to_has_attachments=Exists(answered_has_files))
+        .prefetch_related(
+            "reactions",
+            Prefetch(
+                "attachment_links",
+                queryset=MessageAttachment.objects.select_related("attachment").order_by(
+                    "position"
+                ),
+            ),
+        )
+    )

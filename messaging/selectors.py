@@ -9,16 +9,17 @@ from accounts.models import User
 from accounts.selectors import block_exists_with
 from chats.models import Chat, ChatMember
 from core.errors import NotFound
-from messaging.models import Message
+from messaging.models import Message, MessageAttachment
 from messaging.payloads import with_extras
 
 
 def chat_list(*, viewer) -> QuerySet:
     """The viewer's chats, most recent activity first, ready for ChatSerializer.
 
-    Five queries whatever the number of chats, six when one is pinned: chats with the
+    Six queries whatever the number of chats, nine when one is pinned: chats with the
     viewer's unread count and pinned message, their memberships with users, each chat's
-    last message, the reactions of those, and of the pinned ones.
+    last message, the reactions and attachments of those, and of the pinned ones (and
+    whether what a pinned reply answers has attachments).
     """
     my_read = ChatMember.objects.filter(chat=OuterRef("chat_id"), user=viewer).values(
         "last_read_seq"
@@ -43,6 +44,11 @@ def chat_list(*, viewer) -> QuerySet:
                 to_attr="last_messages",
             ),
             "pin__message__reactions",
+            Prefetch(
+                "pin__message__attachment_links",
+                queryset=MessageAttachment.objects.select_related("attachment"),
+            ),
+            "pin__message__reply_to__attachment_links",
         )
         .select_related("pin__message__reply_to")
         .order_by("-updated_at", "-id")

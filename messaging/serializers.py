@@ -210,7 +210,7 @@ class MessageSendSerializer(serializers.Serializer):
     content = ContentField(
         required=False,
         default="",
-        help_text='Required but for a forward, which carries the original\'s (absent or "").',
+        help_text='Required but for a forward (absent or "") or with attachments (may be "").',
     )
     client_id = StrictCharField(required=False, allow_null=True, min_length=1, max_length=64)
     reply_to_id = StrictUUIDField(
@@ -222,6 +222,35 @@ class MessageSendSerializer(serializers.Serializer):
         default=None,
         help_text="A text message of any of the caller's chats, passed on here.",
     )
+    attachment_ids = serializers.ListField(
+        child=StrictUUIDField(),
+        required=False,
+        allow_null=True,
+        default=None,
+        min_length=1,
+        max_length=10,
+        help_text="1 to 10 distinct uploads of the caller's, not yet sent.",
+    )
+
+
+class AttachmentUploadSerializer(serializers.Serializer):
+    """For the schema: the upload is read by the view (one part ``file``)."""
+
+    file = serializers.FileField(help_text="The image or file; at most TETHER_MAX_UPLOAD_MB.")
+
+
+class AttachmentSerializer(serializers.Serializer):
+    """The contract's attachment object (built by messaging.payloads; this is its schema)."""
+
+    id = serializers.UUIDField()
+    kind = serializers.ChoiceField(choices=["image", "file"])
+    name = serializers.CharField(max_length=255)
+    size = serializers.IntegerField(min_value=1)
+    content_type = serializers.CharField()
+    width = serializers.IntegerField(allow_null=True)
+    height = serializers.IntegerField(allow_null=True)
+    url = serializers.CharField()
+    thumbnail_url = serializers.CharField(allow_null=True)
 
 
 class ReactionSerializer(serializers.Serializer):

@@ -1,5 +1,5 @@
 from core.api.routes import api_path
-from messaging.api import chats, groups, messages
+from messaging.api import attachments, chats, groups, messages
 
 urlpatterns = [
     *api_path("chats", chats.ChatListView.as_view(), "chat-list"),
@@ -24,5 +24,16 @@ urlpatterns = [
         "message-reaction",
     ),
     *api_path("messages", messages.MessageSendView.as_view(), "message-send"),
+    *api_path("attachments", attachments.AttachmentUploadView.as_view(), "attachment-upload"),
+    *api_path(
+        "attachments/<uuid:attachment_id>/content",
+        attachments.AttachmentContentView.as_view(),
+        "attachment-content",
+    ),
+    *api_path(
+        "attachments/<uuid:attachment_id>/thumbnail",
+        attachments.AttachmentThumbnailView.as_view(),
+        "attachment-thumbnail",
+    ),
     *api_path("messages/<uuid:message_id>", messages.MessageDetailView.as_view(), "message-detail"),
 ]

@@ -69,6 +69,18 @@ def _isolated_state(settings):
     yield
 
 
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path_factory):
+    """Attachments of each test go to a folder of their own, never the project's media/."""
+    root = tmp_path_factory.mktemp("media")
+    storages = dict(settings.STORAGES)
+    if storages["attachments"]["BACKEND"].endswith("FileSystemStorage"):
+        storages["attachments"] = {**storages["attachments"], "OPTIONS": {"location": str(root)}}
+        settings.STORAGES = storages
+        settings.TETHER_MEDIA_ROOT = root
+    return root
+
+
 class CommittingAPIClient(APIClient):
     """Runs each request's on-commit callbacks when it returns, as a real commit would.
 

@@ -189,6 +189,7 @@ def tether_servers(count: int = 1, env: dict[str, str | None] | None = None) -> 
             "DATABASE_URL": database_url,
             "TETHER_SMS_BACKEND": "file",
             "TETHER_SMS_FILE": str(sms_path),
+            "TETHER_MEDIA_ROOT": str(tmp_dir / "media"),
             "DEBUG": "1",
             **(env or {}),
         }

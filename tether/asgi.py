@@ -12,6 +12,7 @@ django_asgi_app = get_asgi_application()
 
 from channels.routing import ProtocolTypeRouter  # noqa: E402
 
+from core.api.body_limit import BodyLimitASGIMiddleware  # noqa: E402
 from core.request_id import RequestIdASGIMiddleware  # noqa: E402
 from tether import daphne_compat  # noqa: E402
 from tether.websocket import websocket_application  # noqa: E402
@@ -22,7 +23,7 @@ daphne_compat.install()
 application = RequestIdASGIMiddleware(
     ProtocolTypeRouter(
         {
-            "http": django_asgi_app,
+            "http": BodyLimitASGIMiddleware(django_asgi_app),
             "websocket": websocket_application,
         }
     )

@@ -12,10 +12,19 @@ Access log: ``daphne`` writes its access log straight to stdout, query strings a
 ``tether.access``), so they pass the redaction filter, carry the request id (daphne writes
 the line while the response goes out, inside the request's context) and follow
 TETHER_LOG_FORMAT. ``daphne -v 0`` still turns the access log off.
+
+Bodies: Twisted, under daphne, reads every multipart POST whole into memory to parse it
+for its own ``request.args`` (which daphne never uses) and answers a bare 400 when it cannot;
+Django parses bodies itself, so Twisted's parsing is off. And a body that says, before it
+comes, that it is over what its path takes (core.api.middleware.body_limit) is answered 413
+at once and the connection closed, instead of being spooled to disk first.
 """
 
+import json
 import logging
 
+from core.api.errors import error_body
+from core.api.middleware import body_limit
 from core.log_redaction import redact
 from tether import shutdown
 
@@ -28,16 +37,21 @@ _WEBSOCKET_ACTIONS = {
 }
 
 access_logger = logging.getLogger("tether.access")
+_TOO_LARGE = None  # built on install, once settings are loaded
 
 
 def install() -> None:
     try:
         from daphne.access import AccessLogGenerator
+        from daphne.http_protocol import WebRequest
         from daphne.server import Server
         from daphne.ws_protocol import WebSocketProtocol
     except ImportError:  # another ASGI server: nothing to mend
         return
+    global _TOO_LARGE
+    _TOO_LARGE = _too_large_response()
     _install_close_codes(WebSocketProtocol)
+    _install_body_rules(WebRequest)
     _install_access_log(Server, AccessLogGenerator)
     shutdown.install(Server, WebSocketProtocol)
 
@@ -55,6 +69,39 @@ def _install_close_codes(WebSocketProtocol) -> None:  # noqa: N803 (a class)
 
     WebSocketProtocol.serverClose = server_close
     WebSocketProtocol._tether_close_codes = True
+
+
+def _install_body_rules(WebRequest) -> None:  # noqa: N803 (a class)
+    if getattr(WebRequest, "_tether_body_rules", False):
+        return
+    original_init = WebRequest.__init__
+    original_got_length = WebRequest.gotLength
+
+    def __init__(self, *args, **kwargs):  # noqa: N807
+        original_init(self, *args, **kwargs)
+        self._parsePOSTFormSubmission = False
+
+    def got_length(self, length):
+        path = (getattr(self.channel, "_path", None) or b"").split(b"?", 1)[0]
+        text = path.decode("latin-1")
+        if length is not None and text.startswith("/api/") and length > body_limit(text):
+            self.channel.transport.write(_TOO_LARGE)
+            self.channel.loseConnection()
+            length = 0
+        original_got_length(self, length)
+
+    WebRequest.__init__ = __init__
+    WebRequest.gotLength = got_length
+    WebRequest._tether_body_rules = True
+
+
+def _too_large_response() -> bytes:
+    body = json.dumps(error_body("too_large", "The request body is too large.")).encode()
+    head = (
+        "HTTP/1.1 413 Request Entity Too Large\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+    )
+    return head.encode() + body
 
 
 def _install_access_log(Server, AccessLogGenerator) -> None:  # noqa: N803 (classes)

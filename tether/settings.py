@@ -303,6 +303,55 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
+# --- Attachments -----------------------------------------------------------------------------
+# Kept through Django's storage API (STORAGES["attachments"]): files under TETHER_MEDIA_ROOT,
+# never served as static files, or an S3-compatible bucket with TETHER_MEDIA_STORAGE=s3.
+TETHER_MEDIA_ROOT = Path(os.environ.get("TETHER_MEDIA_ROOT") or BASE_DIR / "media")
+TETHER_MEDIA_STORAGE = os.environ.get("TETHER_MEDIA_STORAGE", "").strip().lower() or "file"
+try:
+    TETHER_MAX_UPLOAD_BYTES = int(float(os.environ.get("TETHER_MAX_UPLOAD_MB", "25")) * 1024 * 1024)
+except ValueError:
+    raise ImproperlyConfigured("TETHER_MAX_UPLOAD_MB must be a number of MiB.") from None
+# Signed S3 URLs live this long (the contract: within 5 minutes).
+TETHER_SIGNED_URL_SECONDS = 300
+# At most this many uploads not yet sent per person (429 above).
+TETHER_UNSENT_UPLOADS_MAX = 20
+# Unsent uploads older than this go (tether_cleanup).
+TETHER_UNSENT_UPLOAD_HOURS = 24
+# Images above this many pixels are kept as files, never decoded (decompression bombs).
+TETHER_IMAGE_MAX_PIXELS = 40_000_000
+if TETHER_MEDIA_STORAGE == "file":
+    _attachments_storage = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(TETHER_MEDIA_ROOT), "base_url": None},
+    }
+elif TETHER_MEDIA_STORAGE == "s3":
+    _attachments_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ.get("TETHER_S3_BUCKET", ""),
+            "endpoint_url": os.environ.get("TETHER_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("TETHER_S3_REGION") or None,
+            "access_key": os.environ.get("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("AWS_SECRET_ACCESS_KEY") or None,
+            "default_acl": None,  # the bucket's own (private): every read is a signed URL
+            "querystring_auth": True,
+            "querystring_expire": TETHER_SIGNED_URL_SECONDS,
+            "file_overwrite": False,
+            "addressing_style": "path",
+            "signature_version": "s3v4",
+        },
+    }
+    if not _attachments_storage["OPTIONS"]["bucket_name"]:
+        raise ImproperlyConfigured("TETHER_MEDIA_STORAGE=s3 needs TETHER_S3_BUCKET.")
+else:
+    raise ImproperlyConfigured("TETHER_MEDIA_STORAGE must be `file` or `s3`.")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "attachments": _attachments_storage,
+}
+
 # --- Operations: logs and metrics ----------------------------------------------------------
 # `text` (one readable line) or `json` (one JSON object per line).
 TETHER_LOG_FORMAT = os.environ.get("TETHER_LOG_FORMAT", "").strip().lower() or "text"

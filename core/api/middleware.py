@@ -36,6 +36,18 @@ def _body_length(request: HttpRequest) -> int:
     return length
 
 
+UPLOAD_PATH = "/api/attachments"
+# Room for the multipart framing around an upload of the largest size.
+MULTIPART_SLACK = 64 * 1024
+
+
+def body_limit(path: str) -> int:
+    """The largest body ``path`` takes: an upload's size for uploads, else 1 MiB of JSON."""
+    if path.rstrip("/") == UPLOAD_PATH:
+        return settings.TETHER_MAX_UPLOAD_BYTES + MULTIPART_SLACK
+    return settings.TETHER_MAX_BODY_BYTES
+
+
 class ApiEnvelopeMiddleware:
     """Answers oversize bodies with 413 and turns Django's HTML errors into the envelope.
 
@@ -49,7 +61,7 @@ class ApiEnvelopeMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not _is_api(request):
             return self.get_response(request)
-        if _body_length(request) > settings.TETHER_MAX_BODY_BYTES:
+        if _body_length(request) > body_limit(request.path):
             return error_json(413, "too_large")
         response = self.get_response(request)
         if response.status_code >= 400 and not response.get("Content-Type", "").startswith(

@@ -233,6 +233,15 @@ def _complete(method: str, operation: dict) -> None:
         response = responses[status]
         code = int(status)
         schema = _json_schema(response)
+        if 300 <= code < 400:  # a redirect (to an attachment's signed URL): no body
+            response.pop("content", None)
+            completed[status] = response
+            continue
+        if code < 300 and schema and schema.get("format") == "binary":
+            # Bytes (an attachment), whatever their type: not in the envelope.
+            response["content"] = {"*/*": {"schema": {"type": "string", "format": "binary"}}}
+            completed[status] = response
+            continue
         if code < 400:
             if schema is None:
                 response["description"] = "Done: `data` is `{}`."

@@ -15,14 +15,17 @@ from messaging.services.rules import (
     no_block_in_direct_chat,
     not_system,
 )
+from messaging.services.uploads import attachments_exist, attachments_unlink
 
 
 def message_edit(*, user, message_id, content: str) -> dict:
     """Change the text of one's own message; ``message.updated`` to the chat.
 
-    Blocks stop it like a send, and it counts against the send limit.
+    Blocks stop it like a send, and it counts against the send limit. A message with
+    attachments may be edited to "".
     """
-    content_check(content)
+    if content != "":
+        content_check(content)
     with message_changing(message_id):
         message = locked_message_of_member(user=user, message_id=message_id)
         if message.deleted:
@@ -30,6 +33,8 @@ def message_edit(*, user, message_id, content: str) -> dict:
         not_system(message, "edited")
         if message.sender_id != user.pk:
             raise PermissionDenied("Only the sender can edit a message.")
+        if content == "" and not attachments_exist(message):
+            content_check(content)  # only a message with attachments may have no text
         no_block_in_direct_chat(message.chat, user)
         send_limit_check(user=user)
         message.content = content
@@ -41,7 +46,7 @@ def message_edit(*, user, message_id, content: str) -> dict:
 
 
 def message_delete(*, actor, message_id, as_moderator: bool = False) -> dict:
-    """Soft-delete: the seq stays; the content, reactions and any pin of it go;
+    """Soft-delete: the seq stays; the content, attachments, reactions and any pin go;
     ``message.deleted`` to the chat (and ``chat.updated`` if it was pinned).
 
     Deleting an already deleted message answers the same message again. Moderators
@@ -63,6 +68,7 @@ def message_delete(*, actor, message_id, as_moderator: bool = False) -> dict:
         message.content = ""
         message.save(update_fields=["deleted_at", "content"])
         Reaction.objects.filter(message=message).delete()
+        attachments_unlink(message)
         unpinned, _ = ChatPin.objects.filter(message=message).delete()
         data = message_payload(message)
         members = chat_member_ids(message.chat_id)

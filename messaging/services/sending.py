@@ -24,6 +24,12 @@ from messaging.payloads import message_data
 from messaging.services.limits import send_limit_check
 from messaging.services.references import forward_source, forwarded_author, reply_target
 from messaging.services.seqs import seq_allocate
+from messaging.services.uploads import (
+    attachments_claim,
+    attachments_exist,
+    attachments_share,
+    attachments_to_send,
+)
 
 
 @dataclass(frozen=True)
@@ -75,6 +81,7 @@ def message_send(
     client_id: str | None = None,
     reply_to_id=None,
     forward_of_id=None,
+    attachment_ids: list | None = None,
 ) -> SendResult:
     """Store a message in ``chat_id`` from ``sender`` and publish ``message.new``.
 
@@ -82,22 +89,29 @@ def message_send(
     message with ``created=False``: nothing new is stored or sent. Otherwise the content
     rules, the messages answered or forwarded (404 unseen, 400 against the rules),
     membership (404), blocks (403) and the send limit (429) apply, in that order. A forward
-    carries the original's content, so it brings none of its own.
+    carries the original's content and attachments, so it brings none of its own; with
+    attachments (``attachment_ids``: one's own unsent uploads) the content may be "".
     """
     repeated = message_find_repeat(sender=sender, client_id=client_id)
     if repeated is not None:
         return repeated
-    forwarded = None
+    forwarded, uploads = None, []
     if forward_of_id is not None:
         if content != "":
             raise ValidationFailed.on("content", "A forward carries the original's content.")
+        if attachment_ids:
+            raise ValidationFailed.on("attachment_ids", "A forward carries the original's.")
         forwarded = forward_source(user=sender, message_id=forward_of_id)
         content = forwarded.content
     else:
-        content_check(content)
+        if attachment_ids is not None:
+            uploads = attachments_to_send(sender=sender, ids=attachment_ids)
+        if content or not uploads:
+            content_check(content)
     original = None
     if reply_to_id is not None:
         original = reply_target(user=sender, message_id=reply_to_id, chat_id=chat_id)
+        original.has_attachments = attachments_exist(original)
     credited_id, credited_name = forwarded_author(forwarded) if forwarded else (None, "")
     try:
         with transaction.atomic():
@@ -124,7 +138,13 @@ def message_send(
                 forwarded_from_name=credited_name,
                 created_at=now,
             )
-            data = message_data(message, {message.chat_id: reads}, reactions=())
+            if forwarded is not None:
+                uploads = attachments_share(message=message, original=forwarded)
+            elif uploads:
+                attachments_claim(message=message, attachments=uploads)
+            data = message_data(
+                message, {message.chat_id: reads}, reactions=(), attachments=uploads
+            )
             events.message_new(data, list(reads))
     except IntegrityError:
         # The same client_id raced in from another request: that one won.

@@ -1,5 +1,6 @@
 """Many senders at once on PostgreSQL: seqs stay 1..N, chats and client_ids stay unique."""
 
+import io
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -8,10 +9,12 @@ from django.db import connection
 
 from chats.models import Chat
 from chats.services import chat_get_or_create
-from messaging.models import Message
+from core.errors import ValidationFailed
+from messaging.models import Message, MessageAttachment
 from messaging.services import message_react, message_send
 from messaging.services.groups import group_create
 from messaging.services.rules import message_payload
+from messaging.services.uploads import attachment_upload
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("postgres")]
@@ -91,3 +94,21 @@ def test_many_reacting_at_once_leave_the_right_counts_in_the_last_event(publishe
     assert len(updates) == 8
     totals = [sum(r["count"] for r in e["message"]["reactions"]) for e in updates]
     assert totals == list(range(1, 9))  # in commit order, each one more than the last
+
+
+def test_two_sends_racing_for_one_upload_one_wins():
+    alice, bob = UserFactory(), UserFactory()
+    chat = chat_get_or_create(user=alice, peer=bob)[0]
+    photo = attachment_upload(uploader=alice, source=io.BytesIO(b"bytes"), name="a.txt", size=5)
+
+    def attempt(n):
+        try:
+            return message_send(sender=alice, chat_id=chat.pk, attachment_ids=[photo.pk]).created
+        except ValidationFailed:
+            return False
+
+    results = run_at_once([lambda n=n: attempt(n) for n in range(6)])
+    assert results.count(True) == 1
+    assert MessageAttachment.objects.filter(attachment=photo).count() == 1
+    chat.refresh_from_db()
+    assert chat.last_seq == 1  # the losers rolled back their seqs
