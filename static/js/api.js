@@ -169,6 +169,7 @@ export async function request(method, path, body, { timeout = 15000, retry = fal
 export const api = {
   get: (path, options) => request("GET", path, undefined, options),
   post: (path, body, options) => request("POST", path, body, options),
+  put: (path, body, options) => request("PUT", path, body, options),
   patch: (path, body, options) => request("PATCH", path, body, options),
   delete: (path, body, options) => request("DELETE", path, body, options),
 };

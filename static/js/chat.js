@@ -4,8 +4,10 @@ import { fallBackOnBrokenAvatars } from "./avatars.js";
 import { blocks } from "./blocks.js";
 import { ChatList, chatName } from "./chatlist.js";
 import { Conversation } from "./conversation.js";
+import { ForwardDialog } from "./forward.js";
 import { t } from "./i18n.js";
 import { MembersDialog } from "./members.js";
+import { people } from "./people.js";
 import { Picker } from "./picker.js";
 import { ReadersDialog } from "./readers.js";
 import { ReportDialog } from "./safety.js";
@@ -16,6 +18,8 @@ const app = document.getElementById("app");
 const me = JSON.parse(document.getElementById("tether-me").textContent);
 const connection = document.getElementById("connection");
 const chatPath = /^\/chats\/([0-9a-f-]{36})\/?$/i;
+// One's own name, for quotes of one's own messages and one's own reactions.
+people.remember([me]);
 
 const list = new ChatList(document.getElementById("chat-list"), {
   me,
@@ -52,6 +56,16 @@ const conversation = new Conversation(document.getElementById("conversation"), {
   report,
   members,
   readers: new ReadersDialog(document.getElementById("readers")),
+  forward: new ForwardDialog(document.getElementById("forward"), {
+    me,
+    list,
+    onForwarded: (chat, message) => {
+      conversation.forwarded(chat, message);
+      // The copy is shown where it went.
+      if (conversation.openId !== chat.id) navigate(chat.id);
+      conversation.tell(t("forwarded_to", { name: chatName(chat, me) }));
+    },
+  }),
   refreshChat: (chatId) => fetchChat(chatId),
   onChange: () => updateTitle(),
 });

@@ -147,8 +147,13 @@ export class ChatList {
     return total;
   }
 
+  /** The chats as the list shows them: the most recently active first. */
+  ordered() {
+    return [...this.chats.values()].sort((a, b) => activity(b) - activity(a));
+  }
+
   render() {
-    const ordered = [...this.chats.values()].sort((a, b) => activity(b) - activity(a));
+    const ordered = this.ordered();
     for (const [id, item] of this.items) {
       if (!this.chats.has(id)) {
         item.remove();

@@ -1,18 +1,20 @@
 // What the chat pane shows around its message list: which of pane, placeholder and "missing"
 // is up, the header (peer or group, presence or members, typing, the chat menu, the group's
-// Members button), the bar that stands in for a
+// Members button), the pinned message above the messages, the bar that stands in for a
 // composer one cannot use, the empty-chat hint, the jump-to-newest button, a message's actions
-// menu and the notice that says what went wrong (or went well) for a few seconds.
+// menu (or its reaction picker) and the notice that says what went wrong (or went well) for a
+// few seconds.
 import { el } from "./dom.js";
 import { errorText, t } from "./i18n.js";
 import { ChatMenu, menuKeys } from "./safety.js";
 
 export class ChatView {
   /**
-   * `messages` is the MessageView; `onUnblock()`, `onChatAction(action)` and `onMembers()` (the
-   * group's Members button) are the user's.
+   * `messages` is the MessageView; `onUnblock()`, `onChatAction(action)`, `onMembers()` (the
+   * group's Members button), `onPinned()` (the pinned message pressed) and `onUnpin()` are the
+   * user's.
    */
-  constructor(root, messages, { onUnblock, onChatAction, onMembers }) {
+  constructor(root, messages, { onUnblock, onChatAction, onMembers, onPinned, onUnpin }) {
     this.messages = messages;
     this.menu = null;
     this.pane = root.querySelector(".conversation__pane");
@@ -25,6 +27,11 @@ export class ChatView {
     this.typingNode = root.querySelector("[data-typing]");
     this.membersButton = root.querySelector(".conv-members");
     this.membersButton.addEventListener("click", () => onMembers());
+    this.pinned = root.querySelector(".pinned");
+    this.pinnedText = root.querySelector(".pinned__text");
+    this.unpinButton = root.querySelector(".pinned__unpin");
+    root.querySelector(".pinned__show").addEventListener("click", () => onPinned());
+    this.unpinButton.addEventListener("click", () => onUnpin());
     this.notice = root.querySelector(".conv-notice");
     this.empty = root.querySelector(".conv-empty");
     this.jump = root.querySelector(".jump");
@@ -42,7 +49,7 @@ export class ChatView {
       this.jump.hidden = true;
     });
     document.addEventListener("click", (event) => {
-      if (!event.target.closest?.(".msg__menu, .msg__actions")) this.closeMenu();
+      if (!event.target.closest?.(".msg__menu, .msg__picker, .msg__actions")) this.closeMenu();
     });
     document.addEventListener("keydown", (event) => {
       if (event.key === "Escape" && this.menu) {
@@ -111,6 +118,19 @@ export class ChatView {
     this.unblockButton.hidden = !blocked;
   }
 
+  /** The pinned message (`text`: what it says; null: none), with Unpin where it is allowed. */
+  renderPinned({ id = null, text = "", canUnpin = false } = {}) {
+    if (!id) {
+      this.pinned.hidden = true;
+      delete this.pinned.dataset.pinned;
+      return;
+    }
+    this.pinned.dataset.pinned = id;
+    if (this.pinnedText.textContent !== text) this.pinnedText.textContent = text;
+    this.unpinButton.hidden = !canUnpin;
+    this.pinned.hidden = false;
+  }
+
   // --- the message list's surroundings ------------------------------------------------------
 
   showEmpty(shown) {
@@ -137,11 +157,31 @@ export class ChatView {
     });
     const menu = el("div", { class: "msg__menu", role: "menu", "aria-label": t("message_actions") }, ...buttons);
     menu.addEventListener("keydown", (event) => menuKeys(menu, event));
-    menu.record = record;
-    record.el.append(menu);
+    this.openPopup(record, menu, buttons[0]);
+  }
+
+  /** The reaction picker of `record` (reactions.js `emojiPicker`), where its menu was. */
+  openPicker(record, { node, first }) {
+    this.closeMenu();
+    if (!record.id || record.deleted || !record.el?.isConnected) return;
+    this.openPopup(record, node, first);
+  }
+
+  /** Show `node` (a menu or the picker) under `record`'s actions button; `first` gets the focus. */
+  openPopup(record, node, first) {
+    node.record = record;
+    record.el.append(node);
     record.actions.setAttribute("aria-expanded", "true");
-    this.menu = menu;
-    buttons[0].focus();
+    this.menu = node;
+    first.focus({ preventScroll: true });
+    node.scrollIntoView({ block: "nearest" });
+  }
+
+  /** Close the open menu or picker; `focus` gives the focus back to its actions button. */
+  closeFor(record, { focus = true } = {}) {
+    if (this.menu?.record !== record) return;
+    this.closeMenu();
+    if (focus && record.actions?.isConnected) record.actions.focus();
   }
 
   closeMenu() {

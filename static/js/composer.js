@@ -1,5 +1,6 @@
-// The message field: Enter sends, Shift+Enter breaks the line, a counter near the limit,
-// and an edit mode for one's own message.
+// The message field: Enter sends, Shift+Enter breaks the line, a counter near the limit, an
+// edit mode for one's own message, and the quote of the message one replies to (Escape or its
+// × cancels it).
 import { codePoints } from "./dom.js";
 import { t } from "./i18n.js";
 
@@ -13,11 +14,15 @@ export class Composer {
     this.sendButton = form.querySelector(".composer__send");
     this.counter = form.querySelector(".composer__counter");
     this.editBar = form.querySelector(".composer__edit");
+    this.replyBar = form.querySelector(".composer__reply");
+    this.replyName = form.querySelector(".composer__reply-name");
+    this.replyText = form.querySelector(".composer__reply-text");
     this.onSend = onSend;
     this.onEdit = onEdit;
     this.onTyping = onTyping;
     this.onEditLast = onEditLast;
     this.editing = null;
+    this.replying = null; // the record one replies to
     this.draftBeforeEdit = "";
 
     form.addEventListener("submit", (event) => {
@@ -30,6 +35,7 @@ export class Composer {
       if (this.field.value && !this.editing) this.onTyping();
     });
     this.editBar.querySelector("button").addEventListener("click", () => this.cancelEdit());
+    this.replyBar.querySelector(".composer__reply-cancel").addEventListener("click", () => this.cancelReply());
     this.refresh();
   }
 
@@ -41,6 +47,9 @@ export class Composer {
     } else if (event.key === "Escape" && this.editing) {
       event.preventDefault();
       this.cancelEdit();
+    } else if (event.key === "Escape" && this.replying) {
+      event.preventDefault();
+      this.cancelReply();
     } else if (event.key === "ArrowUp" && this.field.value === "" && !this.editing) {
       if (this.onEditLast()) event.preventDefault();
     }
@@ -74,13 +83,38 @@ export class Composer {
       this.finishEdit();
       if (text !== record.content) this.onEdit(record, text);
     } else {
+      const replyTo = this.replying;
       this.value = "";
-      this.onSend(text);
+      this.setReply(null);
+      this.onSend(text, replyTo);
     }
     this.field.focus();
   }
 
+  /** Reply to `record`: `quote` is `{name, text}`, what the bar above the field shows of it. */
+  startReply(record, quote) {
+    if (this.editing) this.finishEdit();
+    this.setReply(record, quote);
+    this.field.focus();
+  }
+
+  /** Show the reply bar for `record` (null hides it), without moving the focus. */
+  setReply(record, quote = null) {
+    this.replying = record;
+    this.replyBar.hidden = !record;
+    this.form.classList.toggle("is-replying", Boolean(record));
+    if (!record) return;
+    this.replyName.textContent = quote?.name || "";
+    this.replyText.textContent = quote?.text || "";
+  }
+
+  cancelReply() {
+    this.setReply(null);
+    this.field.focus();
+  }
+
   startEdit(record) {
+    this.setReply(null);
     if (!this.editing) this.draftBeforeEdit = this.field.value;
     this.editing = record;
     this.editBar.hidden = false;

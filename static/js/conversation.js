@@ -1,7 +1,8 @@
 // The open chat: opening and leaving it, live messages, reads and typing, blocking and
-// reporting the peer, and a group's members. Its history comes through history.js, one's own
-// messages go through outbox.js, chatview.js draws what surrounds the message list and
-// members.js shows a group's member list.
+// reporting the peer, a group's members, and what a message's menu offers: replies, reactions,
+// forwards and the pinned message. Its history comes through history.js, one's own messages go
+// through outbox.js, chatview.js draws what surrounds the message list, members.js shows a
+// group's member list and forward.js the chats to forward to.
 import { api } from "./api.js";
 import { chatFace, isGroup, peerOf } from "./chatlist.js";
 import { Composer } from "./composer.js";
@@ -9,10 +10,11 @@ import { ChatView } from "./chatview.js";
 import { formatPresence, newClientId } from "./dom.js";
 import { membersText, typingText } from "./groups.js";
 import { HistoryLoader } from "./history.js";
-import { t } from "./i18n.js";
-import { ChatState, MessageView } from "./messages.js";
+import { errorText, t } from "./i18n.js";
+import { ChatState, MessageView, quoteOf, quoteText } from "./messages.js";
 import { Outbox } from "./outbox.js";
 import { people } from "./people.js";
+import { emojiPicker, reactionOf, withReaction } from "./reactions.js";
 
 // Typing: told at most about once a second while keys are pressed (the server drops a second
 // frame within a second, so a little over that), and shown for a few of those after the last
@@ -26,10 +28,11 @@ const TYPING_FRESH_MS = 1500;
 export class Conversation {
   /**
    * `blocks` is the page's store of the people one blocks (blocks.js); `members` the member
-   * list's dialog (members.js); `readers` the "Read by" dialog (readers.js); `refreshChat(chatId)` fetches a chat again into the list when
+   * list's dialog (members.js); `readers` the "Read by" dialog (readers.js); `forward` the
+   * Forward dialog (forward.js); `refreshChat(chatId)` fetches a chat again into the list when
    * the server's view of it has changed; `onChange()` hears that the title may need updating.
    */
-  constructor(root, { me, list, socket, blocks, report, members, readers, refreshChat, onChange }) {
+  constructor(root, { me, list, socket, blocks, report, members, readers, forward, refreshChat, onChange }) {
     this.root = root;
     this.me = me;
     this.list = list;
@@ -38,6 +41,7 @@ export class Conversation {
     this.report = report;
     this.members = members;
     this.readers = readers;
+    this.forward = forward;
     this.refreshChat = refreshChat;
     this.onChange = onChange;
     this.states = new Map();
@@ -52,11 +56,15 @@ export class Conversation {
     this.view = new MessageView(messageList, loader, {
       onAction: (record) => this.toggleMenu(record),
       onRetry: (record) => this.outbox.transmit(this.states.get(record.chat_id), record),
+      onQuote: (record) => this.showQuoted(record),
+      onReact: (record, emoji) => this.react(record, emoji),
     });
     this.chatView = new ChatView(root, this.view, {
       onUnblock: () => this.setBlocked(false),
       onChatAction: (action) => this.chatAction(action),
       onMembers: () => this.openMembers(),
+      onPinned: () => this.showPinned(),
+      onUnpin: () => this.unpin(this.state),
     });
     this.history = new HistoryLoader(this.view, {
       current: () => this.state,
@@ -78,7 +86,7 @@ export class Conversation {
       onError: (code) => this.say(code),
     });
     this.composer = new Composer(root.querySelector(".composer"), {
-      onSend: (text) => this.send(text),
+      onSend: (text, replyTo) => this.send(text, replyTo),
       onEdit: (record, text) => this.outbox.edit(record, text),
       onTyping: () => this.typed(),
       onEditLast: () => this.editLast(),
@@ -122,6 +130,8 @@ export class Conversation {
     this.view.mount(state);
     this.showEmpty();
     this.composer.value = state.draft;
+    const replyTo = state.replyTo && !state.replyTo.deleted ? state.replyTo : null;
+    this.composer.setReply(replyTo, replyTo ? this.replyQuote(replyTo) : null);
     this.renderHeader();
     this.view.scrollToBottom();
     if (window.matchMedia("(min-width: 721px)").matches) this.composer.field.focus();
@@ -154,6 +164,8 @@ export class Conversation {
     if (!this.state) return;
     if (this.composer.editing) this.composer.finishEdit();
     this.state.draft = this.composer.value;
+    this.state.replyTo = this.composer.replying;
+    this.composer.setReply(null);
     this.chatView.clear();
     this.view.unmount();
     this.state = null;
@@ -191,6 +203,7 @@ export class Conversation {
       });
     }
     this.renderComposer();
+    this.renderPinned();
     this.onChange();
   }
 
@@ -227,6 +240,8 @@ export class Conversation {
         state.setMembers(members);
         this.rerenderOwn(state);
         this.members.update(state);
+        // One's role decides who may unpin.
+        if (this.state === state) this.renderPinned();
       } while (state.membersAgain);
     })().finally(() => {
       state.membersLoading = null;
@@ -253,6 +268,7 @@ export class Conversation {
     this.stopTyping(chatId);
     this.members.closeFor(chatId);
     this.readers.closeFor(chatId);
+    this.forward.closeFor(chatId);
     if (open) this.leave();
     this.states.delete(chatId);
     return open;
@@ -385,6 +401,7 @@ export class Conversation {
     } else {
       this.view.reorder(state, record);
       this.view.render(record, state);
+      this.changed(state, record);
     }
     if (!open || quiet || !created) return;
     if (stick || record.own) this.view.scrollToBottom();
@@ -472,13 +489,15 @@ export class Conversation {
 
   // --- outgoing --------------------------------------------------------------------------
 
-  send(text) {
+  /** Send `text` to the open chat (`replyTo`: the record it answers, or null). */
+  send(text, replyTo = null) {
     const state = this.state;
     if (!state?.loaded) return;
     // The peer stops showing our typing when the message comes: typing starts afresh.
     this.lastKeystroke = { chatId: null, at: 0 };
     this.typingSent = { chatId: null, at: 0 };
-    const record = state.pending({ clientId: newClientId(), content: text });
+    if (replyTo && (replyTo.chat_id !== state.chat.id || !replyTo.id)) replyTo = null;
+    const record = state.pending({ clientId: newClientId(), content: text, replyTo });
     this.view.insert(state, record);
     this.chatView.showEmpty(false);
     this.view.scrollToBottom();
@@ -537,19 +556,179 @@ export class Conversation {
     }, 150);
   }
 
-  // --- the actions menu of a message: edit and delete one's own (and, in a group, see who read
-  // it), report the peer's -----------------------------------------------------------------
+  // --- the actions menu of a message: reply, react, forward and pin (where allowed); edit and
+  // delete one's own (and, in a group, see who read it), report others' ------------------------
 
   toggleMenu(record) {
     const state = this.states.get(record.chat_id);
-    const items = record.own
+    const pinned = state?.chat.pinned_message?.id === record.id;
+    const own = record.own
       ? [
           state?.isGroup ? { text: t("read_by"), action: () => this.showReaders(state, record) } : null,
           { text: t("edit"), action: () => this.composer.startEdit(record) },
           { text: t("delete"), action: () => this.outbox.remove(record), danger: true },
-        ].filter(Boolean)
+        ]
       : [{ text: t("report"), action: () => this.reportMessage(record), danger: true }];
+    const items = [
+      this.composer.field.disabled ? null : { text: t("reply"), action: () => this.startReply(record) },
+      { text: t("react"), action: () => this.openReactions(record) },
+      { text: t("forward"), action: () => this.forward.open(record, record.actions) },
+      !this.canPin(state) ? null
+        : pinned ? { text: t("unpin"), action: () => this.unpin(state, record) }
+        : { text: t("pin"), action: () => this.pin(state, record) },
+      ...own,
+    ].filter(Boolean);
     this.chatView.toggleMenu(record, items);
+  }
+
+  // --- replies ------------------------------------------------------------------------------
+
+  startReply(record) {
+    if (this.state?.chat.id !== record.chat_id || !record.id || record.deleted) return;
+    this.composer.startReply(record, this.replyQuote(record));
+  }
+
+  /** What the composer's reply bar says of `record`: whom one answers, and their words. */
+  replyQuote(record) {
+    const name = people.nameOf(record.sender_id);
+    return {
+      name: t("reply_to", { name: name === null ? "…" : name || t("someone") }),
+      text: quoteText(quoteOf(record)),
+    };
+  }
+
+  /** A reply's quote was pressed: go to the message it answers. */
+  showQuoted(record) {
+    const state = this.states.get(record.chat_id);
+    const quote = record.reply_to;
+    if (state && quote) this.showMessage(state, quote.id, quote.seq);
+  }
+
+  /** Scroll to message `id` (seq `seq`) of the open chat, loading older history until it is
+   * there. */
+  async showMessage(state, id, seq) {
+    if (this.state !== state || !id) return;
+    if (!state.byId.get(id)?.el?.isConnected && seq) await this.history.loadUntil(state, seq);
+    if (this.state !== state) return;
+    const record = state.byId.get(id);
+    if (record?.el?.isConnected) this.view.reveal(record);
+    else this.say("not_found");
+  }
+
+  /** A message we hold changed (edited, deleted, reacted to): what shows it elsewhere follows. */
+  changed(state, record) {
+    if (state.chat.pinned_message?.id === record.id) {
+      // Deleting a message unpins it (the server's chat.updated says so too).
+      if (record.deleted) state.chat.pinned_message = null;
+      if (this.state === state) this.renderPinned();
+    }
+    for (const other of state.records) {
+      if (other.reply_to?.id === record.id) this.view.render(other, state);
+    }
+  }
+
+  // --- reactions ----------------------------------------------------------------------------
+
+  openReactions(record) {
+    const picker = emojiPicker({
+      mine: reactionOf(record.reactions, this.me.id),
+      onPick: (emoji) => {
+        this.chatView.closeFor(record);
+        this.react(record, emoji);
+      },
+    });
+    this.chatView.openPicker(record, picker);
+  }
+
+  /** Toggle one's reaction `emoji` on `record`: shown at once, the server's answer settles it. */
+  async react(record, emoji) {
+    const state = this.states.get(record.chat_id);
+    if (!state || !record.id || record.deleted) return;
+    const mine = reactionOf(record.reactions, this.me.id);
+    const next = mine === emoji ? null : emoji;
+    record.reactions = withReaction(record.reactions, this.me.id, next);
+    this.view.render(record, state);
+    const path = `/api/messages/${record.id}/reaction`;
+    let message;
+    try {
+      ({ data: message } = await (next ? api.put(path, { emoji: next }) : api.delete(path)));
+    } catch (error) {
+      // Back to what it was, whatever else changed meanwhile.
+      if (reactionOf(record.reactions, this.me.id) === next) {
+        record.reactions = withReaction(record.reactions, this.me.id, mine);
+        this.view.render(record, state);
+      }
+      if (error.status !== 401) this.sayRefused(error);
+      return;
+    }
+    if (this.states.get(record.chat_id) === state) this.accept(state, message);
+    this.list.noteMessage(message, { counts: false });
+  }
+
+  // --- the pinned message -------------------------------------------------------------------
+
+  /** Pinning is for any member of a direct chat, the owner and admins of a group. */
+  canPin(state) {
+    if (!state) return false;
+    if (!state.isGroup) return true;
+    const role = state.members?.find((member) => member.user.id === this.me.id)?.role || state.chat.role;
+    return role === "owner" || role === "admin";
+  }
+
+  pin(state, record) {
+    if (record.actions?.isConnected) record.actions.focus();
+    return this.changePin(state, () => api.put(`/api/chats/${state.chat.id}/pin`, { message_id: record.id }));
+  }
+
+  /** Unpin from the message's menu (`record`) or from the bar (the focus goes to the field). */
+  unpin(state, record = null) {
+    if (!state) return null;
+    if (record?.actions?.isConnected) record.actions.focus();
+    else if (this.state === state && !this.composer.field.disabled) this.composer.field.focus();
+    return this.changePin(state, () => api.delete(`/api/chats/${state.chat.id}/pin`));
+  }
+
+  async changePin(state, call) {
+    let chat;
+    try {
+      ({ data: chat } = await call());
+    } catch (error) {
+      if (error.status !== 401) this.sayRefused(error);
+      return;
+    }
+    // The list holds the chat object that `state` shows.
+    if (this.list.get(chat.id)) this.list.upsert(chat);
+    else state.chat.pinned_message = chat.pinned_message;
+    this.renderHeader();
+  }
+
+  /** The bar above the messages: the open chat's pinned message, as held here if it is. */
+  renderPinned() {
+    const state = this.state;
+    const pinned = state?.chat.pinned_message;
+    if (!pinned || pinned.deleted) {
+      this.chatView.renderPinned();
+      return;
+    }
+    const held = state.byId.get(pinned.id);
+    this.chatView.renderPinned({
+      id: pinned.id,
+      text: quoteText(quoteOf(held || pinned)),
+      canUnpin: this.canPin(state),
+    });
+  }
+
+  showPinned() {
+    const pinned = this.state?.chat.pinned_message;
+    if (pinned) this.showMessage(this.state, pinned.id, pinned.seq);
+  }
+
+  // --- forwards -----------------------------------------------------------------------------
+
+  /** A forward to `chat` was stored (`message`): the list, and the chat if it is held here. */
+  forwarded(chat, message) {
+    this.list.noteMessage(message, { counts: false });
+    if (this.states.get(chat.id)?.loaded) this.receive(message, "ack");
   }
 
   /** "Read by" for one's own message in a group: the focus comes back to its menu button. */
@@ -565,6 +744,13 @@ export class Conversation {
   /** What went wrong, for a few seconds (`code`: the API's error code). */
   say(code) {
     this.chatView.say(code);
+  }
+
+  /** A reaction or a pin was refused: why, in the notice. */
+  sayRefused(error) {
+    if (error.code === "blocked") this.chatView.show(t("error_action_blocked"), false);
+    else if (error.code === "validation_error") this.chatView.show(t("error_action_invalid"), false);
+    else this.chatView.show(errorText(error), false);
   }
 
   /** Good news, for a few seconds. */

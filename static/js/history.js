@@ -1,9 +1,11 @@
 // A chat's history from the server: the latest page when it is first opened, older pages on
 // scrolling up, and catching up on everything after the newest message held (after a reconnect
-// or a gap in the live messages). One load of each kind at a time per chat.
+// or a gap in the live messages), and older pages until a given message is there (a reply's quote
+// or the pinned message pressed). One load of each kind at a time per chat.
 import { api } from "./api.js";
 
 const PAGE_SIZE = 50;
+const LARGEST_PAGE = 100;
 
 export class HistoryLoader {
   /**
@@ -63,16 +65,17 @@ export class HistoryLoader {
     if (state.arrivedWhileLoading) this.sync(state);
   }
 
-  /** The page before the oldest message of the open chat. */
-  loadOlder() {
+  /** The page before the oldest message of the open chat; settles when it is in. */
+  loadOlder(limit = PAGE_SIZE) {
     const state = this.current();
-    if (!state || !state.loaded || !state.hasMore || state.olderLoading) return;
+    if (!state || !state.loaded || !state.hasMore) return Promise.resolve();
+    if (state.olderLoading) return state.olderLoading;
     state.olderLoading = (async () => {
       const list = this.view.list;
       list.setAttribute("aria-busy", "true");
       try {
         const before = state.firstSeq;
-        const page = await api.get(`/api/chats/${state.chat.id}/messages?before_seq=${before}&limit=${PAGE_SIZE}`);
+        const page = await api.get(`/api/chats/${state.chat.id}/messages?before_seq=${before}&limit=${limit}`);
         const apply = () => {
           for (const message of page.data) this.accept(state, message, { quiet: true });
         };
@@ -91,6 +94,16 @@ export class HistoryLoader {
         if (this.current() === state) this.view.updateLoader();
       }
     })();
+    return state.olderLoading;
+  }
+
+  /** Older pages of the open chat `state` until its history reaches `seq` (or ends). */
+  async loadUntil(state, seq) {
+    while (this.current() === state && state.loaded && state.hasMore && state.firstSeq > seq) {
+      const before = state.firstSeq;
+      await this.loadOlder(LARGEST_PAGE);
+      if (state.firstSeq === before) return; // refused, or nothing older after all
+    }
   }
 
   /** Fetch everything after the newest message we hold (after a reconnect or a gap). */

@@ -1,11 +1,16 @@
 // One chat's messages: the ordered records (stored ones by seq, unsent ones after them) and
 // their elements in the message list, with day separators between days. In a group, messages
-// from others carry their sender's name and face, and system messages read as a sentence.
+// from others carry their sender's name and face, and system messages read as a sentence. A
+// reply shows the message it answers (a button that goes to it), a forward the name of the
+// original author, and reactions sit under the bubble as chips.
 import { avatar } from "./avatars.js";
 import { dayKey, el, formatDay, formatFull, formatTime, linkify } from "./dom.js";
 import { systemText } from "./groups.js";
 import { t } from "./i18n.js";
 import { people } from "./people.js";
+import { renderReactions } from "./reactions.js";
+
+const QUOTE_LENGTH = 200; // characters of the original that a reply carries (as the server)
 
 let pendingOrder = 0;
 
@@ -18,7 +23,7 @@ function compare(a, b) {
 
 const FIELDS = [
   "id", "chat_id", "seq", "kind", "sender_id", "content", "client_id", "created_at", "edited_at", "deleted",
-  "is_read", "system",
+  "is_read", "system", "reply_to", "forwarded_from", "reactions",
 ];
 
 const nameOf = (id) => people.nameOf(id);
@@ -112,8 +117,8 @@ export class ChatState {
     return { record, created: true };
   }
 
-  /** A message typed here and not yet stored. */
-  pending({ clientId, content }) {
+  /** A message typed here and not yet stored (`replyTo`: the record it answers, or null). */
+  pending({ clientId, content, replyTo = null }) {
     pendingOrder += 1;
     const record = {
       own: true,
@@ -131,6 +136,10 @@ export class ChatState {
       edited_at: null,
       deleted: false,
       is_read: false,
+      reply_to: replyTo ? quoteOf(replyTo) : null,
+      reply_to_id: replyTo?.id || null,
+      forwarded_from: null,
+      reactions: [],
       status: "sending",
       el: null,
       sep: null,
@@ -169,15 +178,51 @@ export class ChatState {
   unsent() {
     return this.records.filter((record) => !record.seq);
   }
+
+  /** What a reply of `record` shows of the message it answers: the original as held here
+   * (edited or deleted since), else as the server quoted it. */
+  quoted(record) {
+    const quote = record.reply_to;
+    if (!quote) return null;
+    const original = this.byId.get(quote.id);
+    return original ? quoteOf(original) : quote;
+  }
+}
+
+/** A message as a reply quotes it (the contract's `reply_to`). */
+export function quoteOf(record) {
+  return {
+    id: record.id,
+    seq: record.seq,
+    sender_id: record.sender_id,
+    kind: record.kind,
+    content: record.deleted ? "" : Array.from(record.content || "").slice(0, QUOTE_LENGTH).join(""),
+    deleted: Boolean(record.deleted),
+    has_attachments: Boolean(record.attachments?.length || record.has_attachments),
+  };
+}
+
+/** A quoted message in one line: its text, or what stands in for it. */
+export function quoteText(quote) {
+  if (quote.deleted) return t("message_deleted");
+  const text = (quote.content || "").replace(/\s+/g, " ").trim();
+  return text || (quote.has_attachments ? t("attachment") : "");
 }
 
 /** The message list of the open chat. */
 export class MessageView {
-  constructor(list, loader, { onAction, onRetry }) {
+  /**
+   * `onAction(record)` opens a message's menu, `onRetry(record)` sends a failed one again,
+   * `onQuote(record)` goes to the message a reply answers and `onReact(record, emoji)` toggles
+   * one's reaction.
+   */
+  constructor(list, loader, { onAction, onRetry, onQuote, onReact }) {
     this.list = list;
     this.loader = loader;
     this.onAction = onAction;
     this.onRetry = onRetry;
+    this.onQuote = onQuote;
+    this.onReact = onReact;
     this.state = null;
   }
 
@@ -271,6 +316,15 @@ export class MessageView {
         record.deleted ? el("em", { text: t("message_deleted") }) : linkify(record.content),
       );
     }
+    this.renderForward(record);
+    this.renderQuote(record, state);
+    if (record.reactionsRow) {
+      renderReactions(record.reactionsRow, record.deleted ? [] : record.reactions || [], {
+        meId: state?.meId,
+        nameOf,
+        onToggle: (emoji) => this.onReact(record, emoji),
+      });
+    }
     record.edited.hidden = !record.edited_at || record.deleted;
     record.time.dateTime = record.created_at;
     record.time.title = formatFull(record.date);
@@ -281,6 +335,54 @@ export class MessageView {
     }
     if (record.actions) record.actions.hidden = !record.id || record.deleted;
     this.renderFailure(record, status === "failed" ? record.failCode || "failed" : null);
+  }
+
+  /** "Forwarded from Ann" above a forward's text. */
+  renderForward(record) {
+    const from = record.deleted ? null : record.forwarded_from;
+    if (!from) {
+      record.forward?.remove();
+      record.forward = null;
+      return;
+    }
+    const text = t("forwarded_from", { name: from.display_name || t("someone") });
+    if (!record.forward) {
+      record.forward = el("div", { class: "msg__forwarded", dir: "auto" });
+      record.bubble.prepend(record.forward);
+    }
+    if (record.forward.textContent !== text) record.forward.textContent = text;
+  }
+
+  /** A reply's quote of the message it answers: its sender and text; pressing it goes there. */
+  renderQuote(record, state) {
+    const quote = record.deleted ? null : state ? state.quoted(record) : record.reply_to;
+    if (!quote) {
+      record.quote?.remove();
+      record.quote = null;
+      delete record.el.dataset.replyTo;
+      return;
+    }
+    record.el.dataset.replyTo = quote.id;
+    const name = nameOf(quote.sender_id);
+    const who = name === null ? "…" : name || t("someone");
+    const text = quoteText(quote);
+    const key = JSON.stringify([quote.id, who, text, quote.deleted]);
+    if (record.quote?.dataset.key === key) return;
+    const button = el(
+      "button",
+      {
+        type: "button",
+        class: `msg__quote${quote.deleted ? " is-deleted" : ""}`,
+        title: t("show_message"),
+        dataset: { key, quoteOf: quote.id },
+      },
+      el("span", { class: "msg__quote-name", dir: "auto", text: who }),
+      el("span", { class: "msg__quote-text", dir: "auto", text }),
+    );
+    button.addEventListener("click", () => this.onQuote(record));
+    if (record.quote) record.quote.replaceWith(button);
+    else record.text.before(button);
+    record.quote = button;
   }
 
   /** A system message: a centred sentence naming the people, no ticks and no menu. */
@@ -323,10 +425,12 @@ export class MessageView {
     record.el.classList.add("msg--named");
   }
 
-  /** Names came (people.js): senders and system messages say them. */
+  /** Names came (people.js): senders, quotes, reactions and system messages say them. */
   refreshNames() {
     for (const record of this.state?.records || []) {
-      if (record.kind === "system" || record.sender) this.render(record);
+      if (record.kind === "system" || record.sender || record.reply_to || record.reactions?.length) {
+        this.render(record);
+      }
     }
   }
 
@@ -335,24 +439,29 @@ export class MessageView {
     record.edited = el("span", { class: "msg__edited", text: t("edited") });
     record.time = el("time", { class: "msg__time" });
     record.tick = record.own ? el("span", { class: "msg__tick", role: "img" }) : null;
-    // One's own messages can be edited and deleted, the peer's reported.
+    // Reply, react, forward and pin; one's own messages can be edited and deleted, others'
+    // reported.
     record.actions = el("button", {
       type: "button",
       class: "msg__actions",
+      "data-message-actions": true,
       "aria-label": t("message_actions"),
       "aria-haspopup": "menu",
       "aria-expanded": "false",
     });
     record.actions.addEventListener("click", () => this.onAction(record));
+    record.bubble = el(
+      "div",
+      { class: "msg__bubble" },
+      record.text,
+      el("span", { class: "msg__meta" }, record.edited, record.time, record.tick),
+    );
+    record.reactionsRow = el("div", { class: "msg__reactions", hidden: true });
     record.el = el(
       "li",
       { class: `msg ${record.own ? "msg--own" : "msg--peer"}` },
-      el(
-        "div",
-        { class: "msg__bubble" },
-        record.text,
-        el("span", { class: "msg__meta" }, record.edited, record.time, record.tick),
-      ),
+      record.bubble,
+      record.reactionsRow,
       record.actions,
     );
   }
@@ -383,6 +492,20 @@ export class MessageView {
 
   scrollToBottom() {
     this.list.scrollTop = this.list.scrollHeight;
+  }
+
+  /** Bring `record` into view and make it stand out for a moment (the focus goes to it). */
+  reveal(record) {
+    const node = record.el;
+    if (!node?.isConnected) return;
+    node.scrollIntoView({ block: "center" });
+    node.tabIndex = -1;
+    node.focus({ preventScroll: true });
+    node.classList.remove("is-highlighted");
+    void node.offsetWidth; // restart the animation when it is revealed again
+    node.classList.add("is-highlighted");
+    clearTimeout(record.highlightTimer);
+    record.highlightTimer = setTimeout(() => node.classList.remove("is-highlighted"), 2000);
   }
 
   /** Run `change` (which adds older messages above) without moving what is on screen. */

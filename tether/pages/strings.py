@@ -74,9 +74,35 @@ def group_strings() -> dict[str, str]:
     }
 
 
+def message_action_strings() -> dict[str, str]:
+    """Replies, reactions, forwards and pins: a message's menu and what it opens."""
+    return {
+        "reply": _("Reply"),
+        "react": _("React"),
+        "forward": _("Forward"),
+        "pin": _("Pin"),
+        "unpin": _("Unpin"),
+        "reply_to": _("Reply to {name}"),
+        "show_message": _("Show the message"),
+        "attachment": _("Attachment"),
+        "forwarded_from": _("Forwarded from {name}"),
+        "forwarded_to": _("Forwarded to {name}."),
+        "no_chats_found": _("No chats found."),
+        "choose_reaction": _("Choose a reaction"),
+        "common_emoji": _("Common reactions"),
+        "any_emoji": _("Any emoji"),
+        "add_reaction": pgettext("reaction", "Add"),
+        "emoji_one": _("Enter one emoji."),
+        "error_action_blocked": _("You cannot do this while one of you blocks the other."),
+        "error_action_invalid": _("This cannot be done with this message."),
+        "error_forward": _("This message cannot be forwarded."),
+    }
+
+
 def js_strings() -> dict[str, str]:
     return {
         **group_strings(),
+        **message_action_strings(),
         "chats": _("Chats"),
         "online": _("online"),
         "offline": _("offline"),
