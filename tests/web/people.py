@@ -12,6 +12,7 @@ DESKTOP = {"width": 1280, "height": 800}
 FIREFOX = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0"
 PHONE = {"width": 375, "height": 740}
 _numbers = itertools.count(1)
+CHAT_PATH = re.compile(r"/chats/[0-9a-f-]{36}/$")
 
 
 def new_phone() -> str:
@@ -88,9 +89,11 @@ class Person:
     def open_chat_with(self, other: "Person", by_name: bool = True) -> str:
         """Find ``other`` by name (or username), start the chat; its id."""
         page = self.page
+        before = page.url
         page.fill("[name=q]", other.name if by_name else other.username)
         page.locator(".person", has_text=f"@{other.username}").click()
-        page.wait_for_url(re.compile(r"/chats/[0-9a-f-]{36}/$"))
+        # From another open chat, the address changes from one chat's to another's.
+        page.wait_for_url(lambda url: url != before and CHAT_PATH.search(url) is not None)
         expect(page.locator("[name=content]")).to_be_enabled()
         return page.url.rstrip("/").rsplit("/", 1)[-1]
 

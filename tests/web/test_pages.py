@@ -340,6 +340,21 @@ def test_the_chat_page_carries_the_group_hooks_in_both_languages(browser):
     assert strings["sys_members_added"] == "{actor} добавил(а) {names}"
 
 
+def test_the_chat_page_carries_the_reply_forward_and_pin_hooks_in_both_languages(browser):
+    sign_up(browser)
+    page = browser.get("/chats/").content.decode()
+    assert 'class="pinned"' in page and 'aria-label="Unpin"' in page
+    assert 'aria-label="Cancel reply"' in page and 'id="forward"' in page
+    assert "Forward to…" in page
+    page = browser.get("/chats/", HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert "Закреплённое сообщение" in page and 'aria-label="Открепить"' in page
+    assert 'aria-label="Отменить ответ"' in page and "Переслать в…" in page
+    strings = json.loads(re.search(r'id="tether-strings"[^>]*>(.*?)</script>', page).group(1))
+    menu = [strings[key] for key in ("reply", "react", "forward", "pin", "unpin")]
+    assert menu == ["Ответить", "Реакция", "Переслать", "Закрепить", "Открепить"]
+    assert strings["forwarded_from"] == "Переслано от {name}"
+
+
 def test_an_unknown_chat_id_still_gets_the_shell(browser):
     sign_up(browser)
     page = browser.get("/chats/00000000-0000-0000-0000-000000000000/")
@@ -355,12 +370,20 @@ def test_pages_allow_scripts_only_from_our_own_files(browser):
 
 
 def test_every_russian_string_is_translated_and_compiled():
-    """Each msgid of the catalogue is in the committed .mo (fuzzy or empty ones are not)."""
+    """Each msgid of the catalogue is in the committed .mo (fuzzy or empty ones are not); one
+    with a context (pgettext) is kept as "context\\x04msgid"."""
     folder = Path(__file__).resolve().parents[2] / "locale" / "ru" / "LC_MESSAGES"
     source = (folder / "django.po").read_text(encoding="utf-8")
+
+    def text(lines: str) -> str:
+        return "".join(json.loads(part) for part in re.findall(r'"(?:[^"\\]|\\.)*"', lines))
+
+    entries = re.findall(
+        r'^(?:msgctxt ((?:".*"\n)+))?msgid ((?:".*"\n)+)msgstr', source, flags=re.M
+    )
     msgids = {
-        "".join(json.loads(part) for part in re.findall(r'"(?:[^"\\]|\\.)*"', block))
-        for block in re.findall(r'^msgid ((?:".*"\n)+)msgstr', source, flags=re.M)
+        f"{text(context)}\x04{text(msgid)}" if context else text(msgid)
+        for context, msgid in entries
     } - {""}
     with open(folder / "django.mo", "rb") as compiled:
         catalogue = gettext.GNUTranslations(compiled)._catalog
