@@ -617,6 +617,9 @@ export class Conversation {
 
   /** A message we hold changed (edited, deleted, reacted to): what shows it elsewhere follows. */
   changed(state, record) {
+    // A deleted message can no longer be answered: the reply being written lets it go.
+    if (record.deleted && state.replyTo === record) state.replyTo = null;
+    if (record.deleted && this.state === state && this.composer.replying === record) this.composer.setReply(null);
     if (state.chat.pinned_message?.id === record.id) {
       // Deleting a message unpins it (the server's chat.updated says so too).
       if (record.deleted) state.chat.pinned_message = null;
@@ -658,7 +661,9 @@ export class Conversation {
         record.reactions = withReaction(record.reactions, this.me.id, mine);
         this.view.render(record, state);
       }
-      if (error.status !== 401) this.sayRefused(error);
+      // The server's idea of one emoji is the last word.
+      if (error.code === "validation_error" && next) this.chatView.show(t("emoji_one"), false);
+      else if (error.status !== 401) this.sayRefused(error);
       return;
     }
     if (this.states.get(record.chat_id) === state) this.accept(state, message);
