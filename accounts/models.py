@@ -42,6 +42,17 @@ class UserManager(BaseUserManager):
         )
 
 
+class Visibility(models.TextChoices):
+    EVERYONE = "everyone", "Everyone"
+    CHATS = "chats", "People I share a chat with"
+    NOBODY = "nobody", "Nobody"
+
+
+class Discovery(models.TextChoices):
+    EVERYONE = "everyone", "Everyone"
+    NOBODY = "nobody", "Nobody"
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     """A Tether account. People sign in with their phone; staff also have a password."""
 
@@ -58,6 +69,15 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
     deleted_at = models.DateTimeField(null=True, blank=True)
+    # Privacy (contract: "Search and settings"): who sees last seen and online (both ways),
+    # whether read state is shown in direct chats, and whether ?phone= finds this user.
+    last_seen_visibility = models.CharField(
+        max_length=8, choices=Visibility.choices, default=Visibility.EVERYONE
+    )
+    read_receipts = models.BooleanField(default=True)
+    phone_discovery = models.CharField(
+        max_length=8, choices=Discovery.choices, default=Discovery.EVERYONE
+    )
 
     objects = UserManager()
 

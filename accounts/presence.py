@@ -153,6 +153,19 @@ def presence_store() -> PresenceStore:
     return _stores[kind]
 
 
+def seen_by(viewer, users: Iterable) -> dict:
+    """What ``viewer`` may know of ``users``' presence, for UserSerializer's context:
+    ``online_ids`` (live now, no block between, allowed by both privacy settings) and
+    ``hidden_ids`` (last seen and online hidden by the privacy rules)."""
+    from accounts.privacy import last_seen_hidden
+
+    users = list(users)
+    hidden = last_seen_hidden(viewer, users)
+    shown = [u.pk for u in users if u.pk not in hidden]
+    viewer_id = viewer.pk if viewer is not None else None
+    return {"online_ids": online_ids(shown, viewer_id=viewer_id), "hidden_ids": hidden}
+
+
 def online_ids(user_ids: Iterable, viewer_id=None) -> set:
     """The subset of ``user_ids`` with a live connection, in one round trip.
 

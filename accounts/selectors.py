@@ -7,15 +7,22 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import AuthSession, User
+from accounts.privacy import found_by_phone
 
 SEARCH_LIMIT = 20
 
 
 def user_search(*, viewer: User, q: str | None = None, phone: str | None = None) -> QuerySet:
-    """Active users other than ``viewer`` by exact phone, or username prefix / name words."""
+    """Active users other than ``viewer`` by exact phone, or username prefix / name words.
+
+    By phone, someone who chose ``phone_discovery: nobody`` is found only by people who
+    already share a chat with them."""
     users = User.objects.filter(is_active=True).exclude(pk=viewer.pk)
     if phone is not None:
-        return users.filter(phone=phone)[:SEARCH_LIMIT]
+        found = users.filter(phone=phone).first()
+        if found is None or not found_by_phone(found, viewer.pk):
+            return users.none()
+        return users.filter(pk=found.pk)
     words = q.split()
     condition = Q(username__startswith=User.normalize_username(q.strip()))
     if words:

@@ -8,7 +8,12 @@ from rest_framework import serializers
 
 from accounts.models import AVATAR_URL_MAX, USERNAME_PATTERN, User
 from accounts.phones import normalize_phone
-from core.api.fields import StrictCharField, documented
+from core.api.fields import (
+    StrictBooleanField,
+    StrictCharField,
+    StrictChoiceField,
+    documented,
+)
 from core.api.prepared import from_context
 
 # What the API writes and what it reads, as JSON Schema says it (the OpenAPI document).
@@ -88,8 +93,9 @@ class UsernameField(StrictCharField):
 class UserSerializer(serializers.ModelSerializer):
     """Another user as anyone may see them; ``online`` from the presence store.
 
-    The view puts ``online_ids`` (one lookup for the whole page, ``presence.online_ids``)
-    into the context; a serializer without it fails rather than ask once per user.
+    The view puts ``online_ids`` and ``hidden_ids`` (one lookup for the whole page,
+    ``presence.seen_by``) into the context; a serializer without them fails rather than ask
+    once per user. ``last_seen`` is null where the privacy rules hide it.
     """
 
     username = documented(
@@ -99,6 +105,7 @@ class UserSerializer(serializers.ModelSerializer):
     bio = documented({"type": "string", "maxLength": 500})
     avatar_url = documented(AVATAR_URL_SCHEMA)
     online = serializers.SerializerMethodField()
+    last_seen = serializers.SerializerMethodField()
 
     class Meta:
         model = User
@@ -107,6 +114,12 @@ class UserSerializer(serializers.ModelSerializer):
 
     def get_online(self, user: User) -> bool:
         return user.pk in from_context(self, "online_ids")
+
+    @extend_schema_field({"type": "string", "format": "date-time", "nullable": True})
+    def get_last_seen(self, user: User) -> str | None:
+        if user.last_seen is None or user.pk in from_context(self, "hidden_ids"):
+            return None
+        return serializers.DateTimeField().to_representation(user.last_seen)
 
 
 class MeSerializer(UserSerializer):
@@ -224,3 +237,11 @@ class UserSearchQuerySerializer(serializers.Serializer):
         if not attrs.get("q") and "phone" not in attrs:
             raise serializers.ValidationError("Give ?q= (username or name) or ?phone=.")
         return attrs
+
+
+class PrivacySerializer(serializers.Serializer):
+    """The privacy settings (contract: "Search and settings"); a PATCH may give any of them."""
+
+    last_seen = StrictChoiceField(choices=["everyone", "chats", "nobody"], required=False)
+    read_receipts = StrictBooleanField(required=False)
+    phone_discovery = StrictChoiceField(choices=["everyone", "nobody"], required=False)

@@ -13,6 +13,7 @@ urlpatterns = [
     ),
     *api_path("auth/sessions/<uuid:session_id>", sessions.SessionDetailView.as_view(), "session"),
     *api_path("users/me", users.MeView.as_view(), "user-me"),
+    *api_path("users/me/privacy", users.PrivacyView.as_view(), "user-privacy"),
     *api_path("users/me/delete-code", users.DeleteCodeView.as_view(), "user-delete-code"),
     *api_path("users/blocked", users.BlockedListView.as_view(), "user-blocked"),
     *api_path("users/<uuid:user_id>/block", users.BlockView.as_view(), "user-block"),

@@ -57,6 +57,11 @@ class ChatMember(models.Model):
     )
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.MEMBER)
     last_read_seq = models.BigIntegerField(default=0)
+    # The member's own: a muted chat still counts unread but the pages do not notify; the
+    # draft is the composer's unsent text, on every device (empty: none).
+    muted = models.BooleanField(default=False)
+    draft = models.TextField(blank=True)
+    draft_updated_at = models.DateTimeField(null=True, blank=True)
     joined_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

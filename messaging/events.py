@@ -201,6 +201,17 @@ def chat_updated(*, chat_id, member_ids: Iterable) -> None:
     publish(member_ids, {"type": "chat.updated", "chat_id": str(chat_id)})
 
 
+def draft_updated(*, user_id, chat_id, content: str, updated_at: str | None) -> None:
+    """To the person's own connections: their draft of the chat changed ("" when cleared)."""
+    event = {
+        "type": "draft.updated",
+        "chat_id": str(chat_id),
+        "content": content,
+        "updated_at": updated_at,
+    }
+    publish([user_id], event)
+
+
 def chat_removed(*, chat_id, user_id) -> None:
     """To the member who left or was removed, and nobody else."""
     publish([user_id], {"type": "chat.removed", "chat_id": str(chat_id)})

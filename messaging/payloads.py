@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from chats.models import Chat
+from chats.selectors import read_seqs_shown
 from messaging.models import Attachment, Message, MessageAttachment, Reaction
 
 ReadSeqs = dict  # {chat_id: {user_id: last_read_seq}}
@@ -24,8 +25,10 @@ def iso(moment: datetime | None) -> str | None:
 
 
 def read_seqs_of(chat: Chat) -> ReadSeqs:
-    """``{chat.id: {user_id: last_read_seq}}`` from the chat's prefetched memberships."""
-    return {chat.id: {m.user_id: m.last_read_seq for m in chat.memberships.all()}}
+    """``{chat.id: {user_id: last_read_seq}}`` from the chat's prefetched memberships (with
+    their users), as the read-receipt rules let them be seen."""
+    rows = [(m.user_id, m.last_read_seq, m.user.read_receipts) for m in chat.memberships.all()]
+    return {chat.id: read_seqs_shown(chat.kind, rows)}
 
 
 def is_read(message: Message, read_seqs: ReadSeqs) -> bool:

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.db.models import Count, F, OuterRef, Prefetch, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from accounts.models import User
+from accounts.models import User, Visibility
 from accounts.selectors import block_exists_with
 from chats.models import Chat, ChatMember
 from core.errors import NotFound
@@ -61,10 +61,13 @@ def chat_detail(*, viewer, chat_id) -> Chat | None:
 
 
 def chat_for_member(*, viewer, chat_id) -> Chat | None:
-    """The chat with its memberships (for read seqs), if the viewer belongs to it."""
+    """The chat with its memberships and their users (for read seqs and read receipts), if
+    the viewer belongs to it."""
     return (
         Chat.objects.filter(pk=chat_id, memberships__user=viewer)
-        .prefetch_related("memberships")
+        .prefetch_related(
+            Prefetch("memberships", queryset=ChatMember.objects.select_related("user"))
+        )
         .first()
     )
 
@@ -112,10 +115,16 @@ def chat_typing_recipients(*, chat_id, user_id) -> list:
 
 
 def presence_watchers(*, user_id) -> list:
-    """Who hears ``user_id``'s presence: everyone sharing a chat with them, no block between."""
+    """Who hears ``user_id``'s presence: everyone sharing a chat with them, no block between,
+    where both privacy settings allow it (sharing a chat, "chats" allows; "nobody" never, in
+    either direction)."""
+    hidden = Visibility.NOBODY
+    if User.objects.filter(pk=user_id, last_seen_visibility=hidden).exists():
+        return []
     return list(
         ChatMember.objects.filter(chat__memberships__user_id=user_id)
         .exclude(user_id=user_id)
+        .exclude(user__last_seen_visibility=hidden)
         .annotate(blocked=block_exists_with(user_id))
         .filter(blocked=False)
         .values_list("user_id", flat=True)
@@ -129,6 +138,9 @@ def message_readers(*, viewer, message_id) -> list | None:
     message = message_for_member(viewer=viewer, message_id=message_id)
     if message is None:
         return None
+    hidden = ChatMember.objects.filter(chat_id=message.chat_id, user__read_receipts=False)
+    if message.chat.kind == Chat.Kind.DIRECT and hidden.exists():
+        return []  # read receipts are off in this direct chat
     return list(
         User.objects.filter(
             chat_memberships__chat_id=message.chat_id,

@@ -5,9 +5,11 @@ from rest_framework import serializers
 
 from accounts.serializers import UsernameField, UserSerializer
 from chats.models import Chat
+from chats.selectors import receipts_hidden
 from core.api.fields import (
     NOT_BLANK,
     QueryIntegerField,
+    StrictBooleanField,
     StrictCharField,
     StrictIntegerField,
     StrictUUIDField,
@@ -17,6 +19,7 @@ from core.api.prepared import annotated, from_context, prefetched, selected
 from messaging.content import MAX_CONTENT
 from messaging.models import Message
 from messaging.payloads import message_data, read_seqs_of
+from messaging.services.settings import draft_data
 
 _SEQ = {"type": "integer", "minimum": 0}
 _SYSTEM = {
@@ -121,15 +124,29 @@ class ChatSerializer(serializers.ModelSerializer):
         pin = selected(chat, "pin", _CHAT_SELECTOR)
         return message_data(pin.message, read_seqs_of(chat)) if pin else None
 
-    # Drafts and mute come with their features; until then, their empty values.
+    def _mine(self, chat: Chat):
+        mine = [m for m in self._memberships(chat) if m.user_id == self._viewer_id()]
+        return mine[0] if mine else None
 
-    @extend_schema_field({"type": "object", "nullable": True})
+    @extend_schema_field(
+        {
+            "type": "object",
+            "nullable": True,
+            "properties": {
+                "content": {"type": "string", "maxLength": MAX_CONTENT},
+                "updated_at": {"type": "string", "format": "date-time"},
+            },
+            "required": ["content", "updated_at"],
+        }
+    )
     def get_draft(self, chat: Chat) -> dict | None:
-        return None
+        mine = self._mine(chat)
+        return draft_data(mine) if mine else None
 
     @extend_schema_field({"type": "boolean"})
     def get_muted(self, chat: Chat) -> bool:
-        return False
+        mine = self._mine(chat)
+        return bool(mine and mine.muted)
 
     @extend_schema_field({"type": "string", "maxLength": Chat.TITLE_MAX, "nullable": True})
     def get_title(self, chat: Chat) -> str | None:
@@ -175,7 +192,9 @@ class ChatSerializer(serializers.ModelSerializer):
         if chat.kind != Chat.Kind.DIRECT:
             return None
         peer = self._peer_membership(chat)
-        return peer.last_read_seq if peer else 0
+        if peer is None or receipts_hidden(chat, self._memberships(chat)):
+            return 0
+        return peer.last_read_seq
 
 
 @extend_schema_serializer(extensions={"x-exactly-one-of": ["user_id", "username"]})
@@ -256,6 +275,21 @@ class AttachmentSerializer(serializers.Serializer):
 class ReactionSerializer(serializers.Serializer):
     # Exactly one emoji is the service's rule (messaging.emoji), for every door.
     emoji = StrictCharField(help_text="Exactly one emoji (one grapheme cluster).")
+
+
+class DraftSerializer(serializers.Serializer):
+    content = StrictCharField(
+        allow_blank=True, max_length=MAX_CONTENT, help_text='Up to 4096 characters; "" clears it.'
+    )
+
+
+class DraftResultSerializer(serializers.Serializer):
+    content = serializers.CharField()
+    updated_at = serializers.DateTimeField()
+
+
+class ChatSettingsSerializer(serializers.Serializer):
+    muted = StrictBooleanField()
 
 
 class PinSerializer(serializers.Serializer):

@@ -1,5 +1,5 @@
 from core.api.routes import api_path
-from messaging.api import attachments, chats, groups, messages
+from messaging.api import attachments, chats, groups, messages, search
 
 urlpatterns = [
     *api_path("chats", chats.ChatListView.as_view(), "chat-list"),
@@ -7,6 +7,8 @@ urlpatterns = [
     *api_path("chats/<uuid:chat_id>/messages", chats.ChatMessagesView.as_view(), "chat-messages"),
     *api_path("chats/<uuid:chat_id>/read", chats.ChatReadView.as_view(), "chat-read"),
     *api_path("chats/<uuid:chat_id>/pin", chats.ChatPinView.as_view(), "chat-pin"),
+    *api_path("chats/<uuid:chat_id>/draft", chats.ChatDraftView.as_view(), "chat-draft"),
+    *api_path("chats/<uuid:chat_id>/settings", chats.ChatSettingsView.as_view(), "chat-settings"),
     *api_path("chats/<uuid:chat_id>/members", groups.GroupMembersView.as_view(), "chat-members"),
     *api_path(
         "chats/<uuid:chat_id>/members/<uuid:user_id>",
@@ -24,6 +26,8 @@ urlpatterns = [
         "message-reaction",
     ),
     *api_path("messages", messages.MessageSendView.as_view(), "message-send"),
+    *api_path("search/messages", search.MessageSearchView.as_view(), "message-search"),
+    *api_path("users/me/export", chats.ExportView.as_view(), "user-export"),
     *api_path("attachments", attachments.AttachmentUploadView.as_view(), "attachment-upload"),
     *api_path(
         "attachments/<uuid:attachment_id>/content",

@@ -261,6 +261,8 @@ TETHER_RATE_LIMITS = {
     # message.updated and chat.updated is held to the pace of sends.
     "message_mark": (30, 10),
     "phone_lookup": (30, 60),
+    # A data export reads everything one has: one an hour.
+    "export": (1, 60 * 60),
 }
 # Wrong admin passwords: at most 5 per account and per IP in 15 minutes, then 429 for the
 # rest of the window. Always on (TETHER_THROTTLE does not lift it).

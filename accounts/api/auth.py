@@ -86,7 +86,8 @@ class VerifyCodeView(PublicAPIView):
             "user": sign_in.user,
             "created": sign_in.created,
         }
-        return Response(SignInSerializer(body, context={"online_ids": set()}).data)
+        context = {"online_ids": set(), "hidden_ids": set()}  # one's own: all shown
+        return Response(SignInSerializer(body, context=context).data)
 
 
 class RefreshView(PublicAPIView):

@@ -13,6 +13,7 @@ from accounts.serializers import (
     BlockStateSerializer,
     CodeSentSerializer,
     MeSerializer,
+    PrivacySerializer,
     ProfileUpdateSerializer,
     UserSearchQuerySerializer,
     UserSerializer,
@@ -20,7 +21,7 @@ from accounts.serializers import (
 from accounts.services.blocks import user_block, user_unblock
 from accounts.services.deletion import account_delete, account_delete_code_request
 from accounts.services.limits import phone_lookup_check
-from accounts.services.users import user_update
+from accounts.services.users import user_privacy, user_privacy_update, user_update
 from core.api.request import client_ip
 from core.api.schema import DeleteBodySchema, errors
 from core.errors import NotFound
@@ -68,8 +69,7 @@ class UserDetailView(APIView):
         user = user_visible(user_id=user_id)
         if user is None:
             raise NotFound("No such user.")
-        context = {"online_ids": presence.online_ids([user.pk], viewer_id=request.user.pk)}
-        return Response(UserSerializer(user, context=context).data)
+        return Response(UserSerializer(user, context=presence.seen_by(request.user, [user])).data)
 
 
 class UserSearchView(APIView):
@@ -84,8 +84,7 @@ class UserSearchView(APIView):
         if "phone" in query.validated_data:
             phone_lookup_check(user=request.user)
         users = list(user_search(viewer=request.user, **query.validated_data))
-        online = presence.online_ids((u.pk for u in users), viewer_id=request.user.pk)
-        context = {"online_ids": online}
+        context = presence.seen_by(request.user, users)
         return Response(UserSerializer(users, many=True, context=context).data)
 
 
@@ -126,12 +125,13 @@ class BlockedListView(APIView):
     )
     def get(self, request: Request) -> Response:
         users = list(blocked_users(user=request.user))
-        context = {"online_ids": set()}  # no presence for people one blocks
+        # No presence for people one blocks; their last seen follows the privacy rules.
+        context = {**presence.seen_by(request.user, users), "online_ids": set()}
         return Response(UserSerializer(users, many=True, context=context).data)
 
 
 def _me(user: User) -> dict:
-    return MeSerializer(user, context={"online_ids": presence.online_ids([user.pk])}).data
+    return MeSerializer(user, context=presence.seen_by(user, [user])).data
 
 
 def _user_or_404(user_id) -> User:
@@ -139,3 +139,19 @@ def _user_or_404(user_id) -> User:
     if user is None:
         raise NotFound("No such user.")
     return user
+
+
+class PrivacyView(APIView):
+    @extend_schema(responses={200: PrivacySerializer, **errors(401)}, summary="My privacy")
+    def get(self, request: Request) -> Response:
+        return Response(user_privacy(request.user))
+
+    @extend_schema(
+        request=PrivacySerializer,
+        responses={200: PrivacySerializer, **errors(400, 401, 415)},
+        summary="Change my privacy settings (any of them)",
+    )
+    def patch(self, request: Request) -> Response:
+        serializer = PrivacySerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return Response(user_privacy_update(user=request.user, **serializer.validated_data))

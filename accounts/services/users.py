@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Discovery, User, Visibility
 from accounts.services.sessions import session_revoke_all
 from accounts.signals import user_cut_off
 from core.errors import PhoneTaken, UsernameTaken, ValidationFailed
@@ -105,3 +105,38 @@ def user_mark_seen(*, user_id) -> datetime:
     now = timezone.now()
     User.objects.filter(pk=user_id).update(last_seen=now)
     return now
+
+
+PRIVACY_FIELDS = {
+    "last_seen": "last_seen_visibility",
+    "read_receipts": "read_receipts",
+    "phone_discovery": "phone_discovery",
+}
+
+
+def user_privacy(user: User) -> dict:
+    """The contract's privacy settings of ``user``."""
+    return {name: getattr(user, field) for name, field in PRIVACY_FIELDS.items()}
+
+
+def user_privacy_update(*, user: User, **changes) -> dict:
+    """Change any of ``last_seen`` ("everyone", "chats", "nobody"), ``read_receipts``
+    (bool) and ``phone_discovery`` ("everyone", "nobody"); the settings after it."""
+    rules = {
+        "last_seen": set(Visibility.values),
+        "read_receipts": {True, False},
+        "phone_discovery": set(Discovery.values),
+    }
+    for name, value in changes.items():
+        if (
+            name not in rules
+            or value not in rules[name]
+            or (name == "read_receipts" and not isinstance(value, bool))
+        ):
+            raise ValidationFailed.on(name, "Not one of the allowed values.")
+    fields = [PRIVACY_FIELDS[name] for name in changes]
+    for name, value in changes.items():
+        setattr(user, PRIVACY_FIELDS[name], value)
+    if fields:
+        user.save(update_fields=fields)
+    return user_privacy(user)

@@ -112,3 +112,23 @@ def documented(schema: dict) -> serializers.Field:
     the schema would otherwise say no more than "a string"."""
     field_class = type("DocumentedField", (serializers.ReadOnlyField,), {"__module__": __name__})
     return extend_schema_field(schema)(field_class)(read_only=True)
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """``true`` or ``false`` only: no strings, no numbers (a wrong type is a wrong type)."""
+
+    default_error_messages = {"invalid": "Must be true or false."}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, bool):
+            self.fail("invalid")
+        return data
+
+
+class StrictChoiceField(serializers.ChoiceField):
+    """One of the choices, given as a string."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid_choice", input=data)
+        return super().to_internal_value(data)

@@ -225,6 +225,7 @@ def _statuses_for(method: str, operation: dict) -> set[int]:
 
 def _complete(method: str, operation: dict) -> None:
     meta = operation.pop("x-envelope-meta", None)
+    raw = operation.pop("x-raw-body", False)  # a file of JSON (the export): as it is
     responses = operation.setdefault("responses", {})
     for status in _statuses_for(method, operation):
         responses.setdefault(str(status), {})
@@ -235,6 +236,9 @@ def _complete(method: str, operation: dict) -> None:
         schema = _json_schema(response)
         if 300 <= code < 400:  # a redirect (to an attachment's signed URL): no body
             response.pop("content", None)
+            completed[status] = response
+            continue
+        if code < 300 and raw:
             completed[status] = response
             continue
         if code < 300 and schema and schema.get("format") == "binary":

@@ -1,22 +1,31 @@
 """``/api/chats*``: the chat list, opening a chat, one chat, its history, reading it, its pin."""
 
-from drf_spectacular.utils import extend_schema
+from django.http import StreamingHttpResponse
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts import presence
 from accounts.selectors import user_find
+from accounts.serializers import MeSerializer
 from chats.services import chat_get_or_create
 from core.api.schema import HAS_MORE, errors
 from core.errors import NotFound
+from core.throttling import person_limit_check
 from messaging import selectors
 from messaging.api import groups
 from messaging.api.responses import chat_context, chat_response
+from messaging.export import export_chunks, streamed
 from messaging.payloads import read_seqs_of
 from messaging.serializers import (
     ChatOpenSerializer,
     ChatSerializer,
+    ChatSettingsSerializer,
+    DraftResultSerializer,
+    DraftSerializer,
     HistoryQuerySerializer,
     MessageSerializer,
     PinSerializer,
@@ -24,6 +33,7 @@ from messaging.serializers import (
     ReadSerializer,
 )
 from messaging.services import chat_mark_read, chat_pin, chat_unpin
+from messaging.services.settings import chat_draft_save, chat_mute
 
 
 class ChatListView(APIView):
@@ -120,3 +130,75 @@ class ChatPinView(APIView):
     def delete(self, request: Request, chat_id) -> Response:
         chat_unpin(user=request.user, chat_id=chat_id)
         return chat_response(request.user, chat_id)
+
+
+class ChatDraftView(APIView):
+    @extend_schema(
+        request=DraftSerializer,
+        responses={200: DraftResultSerializer, **errors(400, 401, 404, 415)},
+        summary='Keep my unsent text of this chat ("" clears it), on every device',
+    )
+    def put(self, request: Request, chat_id) -> Response:
+        data = _valid(DraftSerializer, request.data)
+        return Response(chat_draft_save(user=request.user, chat_id=chat_id, **data))
+
+
+class ChatSettingsView(APIView):
+    @extend_schema(
+        request=ChatSettingsSerializer,
+        responses={200: ChatSerializer, **errors(400, 401, 404, 415)},
+        summary="Mute or unmute this chat (for me)",
+    )
+    def patch(self, request: Request, chat_id) -> Response:
+        data = _valid(ChatSettingsSerializer, request.data)
+        chat_mute(user=request.user, chat_id=chat_id, muted=data["muted"])
+        return chat_response(request.user, chat_id)
+
+
+EXPORT_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "exported_at": {"type": "string", "format": "date-time"},
+        "user": {"$ref": "#/components/schemas/Me"},
+        "chats": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "chat": {"$ref": "#/components/schemas/Chat"},
+                    "messages": {
+                        "type": "array",
+                        "items": {"$ref": "#/components/schemas/Message"},
+                    },
+                },
+                "required": ["chat", "messages"],
+            },
+        },
+    },
+    "required": ["exported_at", "user", "chats"],
+}
+
+
+class ExportView(APIView):
+    @extend_schema(
+        responses={
+            200: OpenApiResponse(EXPORT_SCHEMA, description="A JSON file, not in the envelope."),
+            **errors(401, 429),
+        },
+        extensions={"x-raw-body": True},
+        summary="Download my profile, chats and messages as one JSON file (one an hour)",
+    )
+    def get(self, request: Request):
+        person_limit_check("export", request.user.pk)
+        chats = list(selectors.chat_list(viewer=request.user))
+        context = chat_context(request.user, chats)
+        shown = ChatSerializer(chats, many=True, context=context).data
+        profile = MeSerializer(request.user, context=presence.seen_by(request.user, [request.user]))
+        chunks = export_chunks(
+            user=request.user, profile=profile.data, chats=list(zip(chats, shown, strict=True))
+        )
+        response = StreamingHttpResponse(streamed(chunks), content_type="application/json")
+        stamp = timezone.now().strftime("%Y-%m-%d")
+        response["Content-Disposition"] = f'attachment; filename="tether-export-{stamp}.json"'
+        response["Cache-Control"] = "private, no-store"
+        return response

@@ -63,8 +63,7 @@ def _valid(serializer_class, data) -> dict:
 
 
 def _members_response(viewer, members: list, many: bool = True) -> Response:
-    ids = [m.user_id for m in members]
-    context = {"online_ids": presence.online_ids(ids, viewer_id=viewer.pk)}
+    context = presence.seen_by(viewer, [m.user for m in members])
     return Response(
         MemberSerializer(members if many else members[0], many=many, context=context).data
     )
@@ -142,5 +141,5 @@ class MessageReadersView(APIView):
         readers = selectors.message_readers(viewer=request.user, message_id=message_id)
         if readers is None:
             raise NotFound("No such message.")
-        online = presence.online_ids([u.pk for u in readers], viewer_id=request.user.pk)
-        return Response(UserSerializer(readers, many=True, context={"online_ids": online}).data)
+        context = presence.seen_by(request.user, readers)
+        return Response(UserSerializer(readers, many=True, context=context).data)

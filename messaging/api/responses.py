@@ -10,8 +10,8 @@ from messaging.serializers import ChatSerializer
 
 
 def chat_context(viewer, chats) -> dict:
-    user_ids = {m.user_id for chat in chats for m in chat.memberships.all()}
-    return {"viewer": viewer, "online_ids": presence.online_ids(user_ids, viewer_id=viewer.pk)}
+    users = {m.user_id: m.user for chat in chats for m in chat.memberships.all()}
+    return {"viewer": viewer, **presence.seen_by(viewer, users.values())}
 
 
 def chat_response(viewer, chat_id, status_code=status.HTTP_200_OK) -> Response:

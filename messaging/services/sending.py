@@ -9,6 +9,7 @@ flight either waits for the send or is seen by it, never overtaken.
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.db.models import BooleanField, ExpressionWrapper, Q, Value
 from django.utils import timezone
 
 from accounts.selectors import block_exists_with
@@ -24,6 +25,7 @@ from messaging.payloads import message_data
 from messaging.services.limits import send_limit_check
 from messaging.services.references import forward_source, forwarded_author, reply_target
 from messaging.services.seqs import seq_allocate
+from messaging.services.settings import chat_draft_clear_on_send
 from messaging.services.uploads import (
     attachments_claim,
     attachments_exist,
@@ -57,20 +59,24 @@ def message_find_repeat(*, sender, client_id: str | None) -> SendResult | None:
     )
 
 
-def _members_and_blocks(chat_id, sender_id, *, with_blocks: bool) -> tuple[dict, bool]:
-    """``({user_id: last_read_seq}, is any member blocked with the sender)``, one query."""
+def _members_and_blocks(chat_id, sender_id, *, with_blocks: bool) -> tuple[dict, bool, bool]:
+    """``({user_id: last_read_seq}, is any member blocked with the sender, has the sender a
+    draft there)``, one query."""
     members = ChatMember.objects.filter(chat_id=chat_id)
     if with_blocks:
-        rows = members.annotate(blocked=block_exists_with(sender_id)).values_list(
-            "user_id", "last_read_seq", "blocked"
-        )
+        members = members.annotate(blocked=block_exists_with(sender_id))
     else:
-        rows = ((user, seq, False) for user, seq in members.values_list("user_id", "last_read_seq"))
-    reads, blocked = {}, False
-    for user_id, last_read_seq, is_blocked in rows:
+        members = members.annotate(blocked=Value(False))
+    has_draft = ExpressionWrapper(~Q(draft=""), output_field=BooleanField())
+    rows = members.annotate(has_draft=has_draft).values_list(
+        "user_id", "last_read_seq", "blocked", "has_draft"
+    )
+    reads, blocked, drafted = {}, False, False
+    for user_id, last_read_seq, is_blocked, has_draft in rows:
         reads[user_id] = last_read_seq
         blocked = blocked or is_blocked
-    return reads, blocked
+        drafted = drafted or (has_draft and str(user_id) == str(sender_id))
+    return reads, blocked, drafted
 
 
 def message_send(
@@ -123,7 +129,7 @@ def message_send(
             direct = kind == Chat.Kind.DIRECT  # in groups, blocks hide no messages
             if direct:
                 blocks_hold_steady(user_id=sender.pk)
-            reads, blocked = _members_and_blocks(chat_id, sender.pk, with_blocks=direct)
+            reads, blocked, drafted = _members_and_blocks(chat_id, sender.pk, with_blocks=direct)
             if blocked:
                 raise Blocked()
             send_limit_check(user=sender)
@@ -146,6 +152,8 @@ def message_send(
                 message, {message.chat_id: reads}, reactions=(), attachments=uploads
             )
             events.message_new(data, list(reads))
+            if drafted:
+                chat_draft_clear_on_send(user=sender, chat_id=chat_id)
     except IntegrityError:
         # The same client_id raced in from another request: that one won.
         repeated = message_find_repeat(sender=sender, client_id=client_id)
