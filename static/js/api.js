@@ -173,3 +173,45 @@ export const api = {
   patch: (path, body, options) => request("PATCH", path, body, options),
   delete: (path, body, options) => request("DELETE", path, body, options),
 };
+
+/**
+ * Upload `file` (POST /api/attachments, the one multipart body): `{promise, abort}`, where
+ * `promise` gives the attachment or throws an ApiError (`aborted` once `abort()` is called), and
+ * `onProgress(percent)` hears how much has gone (0-100). XMLHttpRequest, because fetch tells
+ * nothing of an upload's progress.
+ */
+export function upload(file, { onProgress = () => {} } = {}) {
+  const xhr = new XMLHttpRequest();
+  const promise = new Promise((resolve, reject) => {
+    xhr.open("POST", "/api/attachments");
+    xhr.withCredentials = true;
+    xhr.setRequestHeader("Accept", "application/json");
+    xhr.setRequestHeader("X-CSRFToken", csrfToken());
+    xhr.upload.addEventListener("progress", (event) => {
+      if (event.lengthComputable && event.total) onProgress(Math.floor((event.loaded / event.total) * 100));
+    });
+    xhr.addEventListener("load", () => {
+      let payload = null;
+      try {
+        payload = JSON.parse(xhr.responseText);
+      } catch {
+        payload = null;
+      }
+      if (xhr.status >= 200 && xhr.status < 300 && payload?.success === true) {
+        onProgress(100);
+        resolve(payload.data);
+        return;
+      }
+      if (xhr.status === 401 && Date.now() > leavingUntil) signedOut();
+      const code = payload?.code || (xhr.status === 413 ? "too_large" : xhr.status >= 500 ? "server_error" : "error");
+      const retryAfter = Number.parseInt(xhr.getResponseHeader("Retry-After") || "", 10);
+      reject(new ApiError(xhr.status, code, payload?.error, payload?.fields, Number.isFinite(retryAfter) ? retryAfter : null));
+    });
+    xhr.addEventListener("error", () => reject(new ApiError(0, "network", "network")));
+    xhr.addEventListener("abort", () => reject(new ApiError(0, "aborted", "aborted")));
+    const body = new FormData();
+    body.append("file", file, file.name);
+    xhr.send(body);
+  });
+  return { promise, abort: () => xhr.abort() };
+}

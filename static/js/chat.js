@@ -4,6 +4,7 @@ import { fallBackOnBrokenAvatars } from "./avatars.js";
 import { blocks } from "./blocks.js";
 import { ChatList, chatName } from "./chatlist.js";
 import { Conversation } from "./conversation.js";
+import { ImageViewer } from "./attachments.js";
 import { ForwardDialog } from "./forward.js";
 import { t } from "./i18n.js";
 import { MembersDialog } from "./members.js";
@@ -56,6 +57,8 @@ const conversation = new Conversation(document.getElementById("conversation"), {
   report,
   members,
   readers: new ReadersDialog(document.getElementById("readers")),
+  viewer: new ImageViewer(document.getElementById("viewer")),
+  maxUploadBytes: Number(app.dataset.maxUpload) || 0,
   forward: new ForwardDialog(document.getElementById("forward"), {
     me,
     list,

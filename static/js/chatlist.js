@@ -1,4 +1,5 @@
 // The chat list: most recently active first, with previews, times and unread badges.
+import { attachmentLabel } from "./attachments.js";
 import { avatar } from "./avatars.js";
 import { el, formatFull, formatListTime } from "./dom.js";
 import { systemText } from "./groups.js";
@@ -279,7 +280,9 @@ export class ChatList {
 export function previewText(message, me, chat = null) {
   if (message.kind === "system") return systemText(message.system, (id) => people.nameOf(id));
   if (message.deleted) return t("message_deleted");
-  const text = message.content.replace(/\s+/g, " ").trim().slice(0, 120);
+  const text =
+    message.content.replace(/\s+/g, " ").trim().slice(0, 120) ||
+    (message.attachments?.length ? attachmentLabel(message.attachments) : "");
   if (message.sender_id === me.id) return t("you_prefix", { text });
   if (!isGroup(chat)) return text;
   const name = people.nameOf(message.sender_id);

@@ -1,6 +1,6 @@
 // The open chat: opening and leaving it, live messages, reads and typing, blocking and
 // reporting the peer, a group's members, and what a message's menu offers: replies, reactions,
-// forwards and the pinned message. Its history comes through history.js, one's own messages go
+// forwards and the pinned message, and attachments (an image opens in `viewer`). Its history comes through history.js, one's own messages go
 // through outbox.js, chatview.js draws what surrounds the message list, members.js shows a
 // group's member list and forward.js the chats to forward to.
 import { api } from "./api.js";
@@ -32,7 +32,9 @@ export class Conversation {
    * Forward dialog (forward.js); `refreshChat(chatId)` fetches a chat again into the list when
    * the server's view of it has changed; `onChange()` hears that the title may need updating.
    */
-  constructor(root, { me, list, socket, blocks, report, members, readers, forward, refreshChat, onChange }) {
+  constructor(root, {
+    me, list, socket, blocks, report, members, readers, forward, viewer, maxUploadBytes, refreshChat, onChange,
+  }) {
     this.root = root;
     this.me = me;
     this.list = list;
@@ -42,6 +44,7 @@ export class Conversation {
     this.members = members;
     this.readers = readers;
     this.forward = forward;
+    this.viewer = viewer;
     this.refreshChat = refreshChat;
     this.onChange = onChange;
     this.states = new Map();
@@ -58,6 +61,7 @@ export class Conversation {
       onRetry: (record) => this.outbox.transmit(this.states.get(record.chat_id), record),
       onQuote: (record) => this.showQuoted(record),
       onReact: (record, emoji) => this.react(record, emoji),
+      onOpenImage: (attachment, opener) => this.viewer.open(attachment, opener),
     });
     this.chatView = new ChatView(root, this.view, {
       onUnblock: () => this.setBlocked(false),
@@ -86,10 +90,12 @@ export class Conversation {
       onError: (code) => this.say(code),
     });
     this.composer = new Composer(root.querySelector(".composer"), {
-      onSend: (text, replyTo) => this.send(text, replyTo),
+      onSend: (text, replyTo, attachments) => this.send(text, replyTo, attachments),
       onEdit: (record, text) => this.outbox.edit(record, text),
       onTyping: () => this.typed(),
       onEditLast: () => this.editLast(),
+      maxUploadBytes,
+      onRefused: (text) => this.chatView.show(text, false),
     });
 
     document.addEventListener("visibilitychange", () => {
@@ -130,6 +136,7 @@ export class Conversation {
     this.view.mount(state);
     this.showEmpty();
     this.composer.value = state.draft;
+    this.composer.showUploads(chatId);
     const replyTo = state.replyTo && !state.replyTo.deleted ? state.replyTo : null;
     this.composer.setReply(replyTo, replyTo ? this.replyQuote(replyTo) : null);
     this.renderHeader();
@@ -166,6 +173,7 @@ export class Conversation {
     this.state.draft = this.composer.value;
     this.state.replyTo = this.composer.replying;
     this.composer.setReply(null);
+    this.composer.showUploads(null);
     this.chatView.clear();
     this.view.unmount();
     this.state = null;
@@ -489,15 +497,16 @@ export class Conversation {
 
   // --- outgoing --------------------------------------------------------------------------
 
-  /** Send `text` to the open chat (`replyTo`: the record it answers, or null). */
-  send(text, replyTo = null) {
+  /** Send `text` to the open chat (`replyTo`: the record it answers, or null) with
+   * `attachments` (uploaded, their caption `text`). */
+  send(text, replyTo = null, attachments = []) {
     const state = this.state;
     if (!state?.loaded) return;
     // The peer stops showing our typing when the message comes: typing starts afresh.
     this.lastKeystroke = { chatId: null, at: 0 };
     this.typingSent = { chatId: null, at: 0 };
     if (replyTo && (replyTo.chat_id !== state.chat.id || !replyTo.id)) replyTo = null;
-    const record = state.pending({ clientId: newClientId(), content: text, replyTo });
+    const record = state.pending({ clientId: newClientId(), content: text, replyTo, attachments });
     this.view.insert(state, record);
     this.chatView.showEmpty(false);
     this.view.scrollToBottom();

@@ -2,7 +2,9 @@
 // their elements in the message list, with day separators between days. In a group, messages
 // from others carry their sender's name and face, and system messages read as a sentence. A
 // reply shows the message it answers (a button that goes to it), a forward the name of the
-// original author, and reactions sit under the bubble as chips.
+// original author, and reactions sit under the bubble as chips. Attachments sit above the text
+// (attachments.js), which is then their caption.
+import { attachmentLabel, renderAttachments } from "./attachments.js";
 import { avatar } from "./avatars.js";
 import { dayKey, el, formatDay, formatFull, formatTime, linkify } from "./dom.js";
 import { systemText } from "./groups.js";
@@ -23,7 +25,7 @@ function compare(a, b) {
 
 const FIELDS = [
   "id", "chat_id", "seq", "kind", "sender_id", "content", "client_id", "created_at", "edited_at", "deleted",
-  "is_read", "system", "reply_to", "forwarded_from", "reactions",
+  "is_read", "system", "reply_to", "forwarded_from", "reactions", "attachments",
 ];
 
 const nameOf = (id) => people.nameOf(id);
@@ -117,8 +119,9 @@ export class ChatState {
     return { record, created: true };
   }
 
-  /** A message typed here and not yet stored (`replyTo`: the record it answers, or null). */
-  pending({ clientId, content, replyTo = null }) {
+  /** A message typed here and not yet stored (`replyTo`: the record it answers, or null;
+   * `attachments`: the uploads it carries). */
+  pending({ clientId, content, replyTo = null, attachments = [] }) {
     pendingOrder += 1;
     const record = {
       own: true,
@@ -140,6 +143,8 @@ export class ChatState {
       reply_to_id: replyTo?.id || null,
       forwarded_from: null,
       reactions: [],
+      attachments,
+      attachment_ids: attachments.map((item) => item.id),
       status: "sending",
       el: null,
       sep: null,
@@ -199,6 +204,8 @@ export function quoteOf(record) {
     content: record.deleted ? "" : Array.from(record.content || "").slice(0, QUOTE_LENGTH).join(""),
     deleted: Boolean(record.deleted),
     has_attachments: Boolean(record.attachments?.length || record.has_attachments),
+    // Not in the contract's quote: what its attachments are, where they are known.
+    attachments: record.deleted ? [] : record.attachments || null,
   };
 }
 
@@ -206,7 +213,7 @@ export function quoteOf(record) {
 export function quoteText(quote) {
   if (quote.deleted) return t("message_deleted");
   const text = (quote.content || "").replace(/\s+/g, " ").trim();
-  return text || (quote.has_attachments ? t("attachment") : "");
+  return text || (quote.has_attachments ? attachmentLabel(quote.attachments) : "");
 }
 
 /** The message list of the open chat. */
@@ -216,13 +223,14 @@ export class MessageView {
    * `onQuote(record)` goes to the message a reply answers and `onReact(record, emoji)` toggles
    * one's reaction.
    */
-  constructor(list, loader, { onAction, onRetry, onQuote, onReact }) {
+  constructor(list, loader, { onAction, onRetry, onQuote, onReact, onOpenImage }) {
     this.list = list;
     this.loader = loader;
     this.onAction = onAction;
     this.onRetry = onRetry;
     this.onQuote = onQuote;
     this.onReact = onReact;
+    this.onOpenImage = onOpenImage;
     this.state = null;
   }
 
@@ -316,6 +324,9 @@ export class MessageView {
         record.deleted ? el("em", { text: t("message_deleted") }) : linkify(record.content),
       );
     }
+    renderAttachments(record.media, record.deleted ? [] : record.attachments, { onOpen: this.onOpenImage });
+    node.classList.toggle("msg--media", Boolean(!record.deleted && record.attachments?.length));
+    record.text.hidden = !record.deleted && !record.content;
     this.renderForward(record);
     this.renderQuote(record, state);
     if (record.reactionsRow) {
@@ -381,7 +392,7 @@ export class MessageView {
     );
     button.addEventListener("click", () => this.onQuote(record));
     if (record.quote) record.quote.replaceWith(button);
-    else record.text.before(button);
+    else record.media.before(button);
     record.quote = button;
   }
 
@@ -436,6 +447,7 @@ export class MessageView {
 
   build(record) {
     record.text = el("div", { class: "msg__text", dir: "auto" });
+    record.media = el("div", { class: "msg__attachments", hidden: true });
     record.edited = el("span", { class: "msg__edited", text: t("edited") });
     record.time = el("time", { class: "msg__time" });
     record.tick = record.own ? el("span", { class: "msg__tick", role: "img" }) : null;
@@ -453,6 +465,7 @@ export class MessageView {
     record.bubble = el(
       "div",
       { class: "msg__bubble" },
+      record.media,
       record.text,
       el("span", { class: "msg__meta" }, record.edited, record.time, record.tick),
     );

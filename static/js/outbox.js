@@ -1,7 +1,8 @@
 // One's own messages on their way to the server. A new one goes with its client_id, so a
 // resend is never stored twice: over the socket while it is up (failed when no ack comes in
 // time), otherwise over HTTP; a failed one is resent by the retry button or after the next
-// reconnect, unless the refusal would repeat. A reply carries reply_to_id every time. Edits and
+// reconnect, unless the refusal would repeat. A reply carries reply_to_id and a message with files
+// attachment_ids every time. Edits and
 // deletes go over HTTP.
 import { api } from "./api.js";
 
@@ -36,6 +37,8 @@ export class Outbox {
     const body = { chat_id: record.chat_id, content: record.content, client_id: record.client_id };
     // A reply says what it answers on every attempt: a resend must store the same message.
     if (record.reply_to_id) body.reply_to_id = record.reply_to_id;
+    // So do its attachments (uploaded before it was sent; the server takes them once).
+    if (record.attachment_ids?.length) body.attachment_ids = record.attachment_ids;
     if (this.socket.send({ type: "message.send", ...body })) {
       record.via = "socket";
       record.timer = setTimeout(() => this.fail(state, record, "timeout"), ACK_WITHIN_MS);

@@ -42,6 +42,8 @@ def chromium():
 def servers(chromium):
     """A fresh Tether for the browser tests, bursts allowed: two daphne processes on one
     database (and, with REDIS_URL, one channel layer). Pages use the first unless a test puts
-    a person on the second (``Person(..., server=1)``)."""
-    with tether_servers(2, env={"TETHER_THROTTLE": "off"}) as started:
+    a person on the second (``Person(..., server=1)``). Attachments stop at 1 MiB, so that a file
+    over the limit is small to make."""
+    env = {"TETHER_THROTTLE": "off", "TETHER_MAX_UPLOAD_MB": "1"}
+    with tether_servers(2, env=env) as started:
         yield started

@@ -99,10 +99,35 @@ def message_action_strings() -> dict[str, str]:
     }
 
 
+def attachment_strings() -> dict[str, str]:
+    """Attachments: the files waiting in the composer, in a message, and in the viewer."""
+    return {
+        "photo": _("Photo"),
+        "file": _("File"),
+        "download": _("Download"),
+        "download_name": _("Download {name}"),
+        "uploading": _("Uploading {name}"),
+        "cancel_upload": _("Remove {name}"),
+        "size_b": _("{size} B"),
+        "size_kb": _("{size} KB"),
+        "size_mb": _("{size} MB"),
+        "size_gb": _("{size} GB"),
+        "too_many_files": _("At most {count} files go in one message."),
+        "error_file_too_large": _("This file is over {max} MB."),
+        "error_file_empty": _("“{name}” is empty."),
+        "error_too_many_uploads": _(
+            "Too many files are waiting to be sent. Send or remove some first."
+        ),
+        "error_upload_invalid": _("This file cannot be sent."),
+        "error_upload_network": _("The file did not upload: no connection. Try again."),
+    }
+
+
 def js_strings() -> dict[str, str]:
     return {
         **group_strings(),
         **message_action_strings(),
+        **attachment_strings(),
         "chats": _("Chats"),
         "online": _("online"),
         "offline": _("offline"),

@@ -1,5 +1,6 @@
 """The signed-in pages: the messenger itself and one's profile."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -32,6 +33,7 @@ def chats(request: HttpRequest, chat_id=None) -> HttpResponse:
         "me_avatar": avatar(user),
         "open_chat_id": str(chat_id) if chat_id else "",
         "strings": js_strings(),
+        "max_upload_bytes": settings.TETHER_MAX_UPLOAD_BYTES,
     }
     return render(request, "pages/chats.html", context)
 
