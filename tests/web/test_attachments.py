@@ -209,3 +209,47 @@ def test_an_upload_can_be_removed_and_a_file_over_the_limit_is_refused(pair):
     theirs = by_id(boris, mine.get_attribute("data-message-id"))
     expect(theirs.locator("[data-attachment-id]")).to_have_count(1)
     assert not [e for e in ann.errors if "aborted" not in e.lower()]
+
+
+def refuse(status: int, body: dict):
+    """A route handler that answers every upload with ``status`` and ``body``."""
+    return lambda route: route.fulfill(status=status, json=body)
+
+
+def test_the_servers_refusals_are_said_and_an_offline_send_goes_with_its_files(pair):
+    ann, boris, chat_id = pair
+    a = ann.page
+    # The server's own refusals: over its limit, too many unsent uploads.
+    refusals = [
+        (413, "too_large", "This file is over 1 MB."),
+        (429, "throttled", "Too many files are waiting to be sent. Send or remove some first."),
+    ]
+    for status, code, text in refusals:
+        body = {"success": False, "error": "refused", "code": code}
+        a.route("**/api/attachments", refuse(status, body))
+        pick(ann, notes("refused.txt"))
+        expect(a.locator(".conv-notice")).to_have_text(text)
+        expect(chips(ann)).to_have_count(0)
+        a.unroute("**/api/attachments")
+
+    # Uploaded, then sent offline: it fails for the network and goes, files and all, once the
+    # connection is back.
+    pick(ann, notes("offline.txt"))
+    expect(chips(ann)).to_have_attribute("data-upload-progress", "100")
+    ann.context.set_offline(True)
+    expect(a.locator("#app")).to_have_attribute("data-connection", "offline")
+    ann.send("Sent from the train")
+    pending = a.locator("[data-status]", has_text="Sent from the train")
+    expect(pending).to_have_attribute("data-status", "failed")
+    ann.context.set_offline(False)
+    expect(pending).to_have_attribute("data-status", SENT, timeout=15_000)
+    theirs = by_id(boris, pending.get_attribute("data-message-id"))
+    expect(theirs.locator(".att--file")).to_contain_text("offline.txt")
+    stored = a.request.get(f"/api/chats/{chat_id}/messages?limit=1").json()["data"][0]
+    assert stored["content"] == "Sent from the train"
+    assert [item["name"] for item in stored["attachments"]] == ["offline.txt"]
+    assert [
+        e
+        for e in ann.errors
+        if "ERR_INTERNET_DISCONNECTED" not in e and " 413 " not in e and " 429 " not in e
+    ] == []
