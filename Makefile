@@ -8,7 +8,7 @@ PIP    := $(PY) -m pip install --quiet --disable-pip-version-check
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test test-fast venv venv-dev migrate lint lint-js format bench bench-group
+.PHONY: run test test-fast venv venv-dev migrate lint lint-js format bench bench-group bench-search
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -61,6 +61,10 @@ format: venv-dev
 # Live delivery benchmark on two daphne processes; needs DATABASE_URL (PostgreSQL) and REDIS_URL.
 bench: venv-dev
 	$(PY) bench/delivery.py $(BENCH_ARGS)
+
+# Message search latency over a million messages (a fresh PostgreSQL database of DATABASE_URL).
+bench-search: venv-dev
+	$(PY) bench/search.py $(BENCH_ARGS)
 
 # One group on two processes, several senders at once: every member gets every message once, in order.
 bench-group: venv-dev

@@ -1,7 +1,7 @@
 """Message search (contract: "Search and settings").
 
-On PostgreSQL, full-text search with both the Russian and the English configuration over one
-expression that a partial GIN index covers (migration ``0006_message_search``): every word of
+On PostgreSQL, full-text search with both the Russian and the English configuration over a
+stored vector that a partial GIN index covers (migration ``0007``): every word of
 the query in any grammatical form, the last one also as a prefix (people search as they type),
 ``ё`` read as ``е``. Deleted and system messages are never in the index, so never found. On
 SQLite, a case-insensitive substring match of every word.
@@ -21,12 +21,10 @@ from core.errors import NotFound, ValidationFailed
 from messaging.models import Message
 from messaging.payloads import with_extras
 
-# The indexed expression; the query must repeat it exactly for PostgreSQL to use the index
-# (the column named with its table, since a page joins the messages that replies answer).
-SEARCH_VECTOR = (
-    "(to_tsvector('russian'::regconfig, translate(messaging_message.content, 'Ёё', 'Ее')) || "
-    "to_tsvector('english'::regconfig, translate(messaging_message.content, 'Ёё', 'Ее')))"
-)
+# The stored vector (a generated column, migration 0007) that the GIN index covers: Russian
+# and English vectors of the content with ё read as е. Named with its table, since a page
+# joins the messages that replies answer.
+SEARCH_VECTOR = "messaging_message.search_vector"
 _WORD = re.compile(r"\w+")
 _CURSOR_SALT = "tether.search.cursor"
 
