@@ -53,9 +53,15 @@ class AttachmentUploadView(APIView):
         responses={201: AttachmentSerializer, **errors(400, 401, 413, 415, 429)},
         summary="Upload an image or a file (multipart, one part `file`)",
     )
+    def initial(self, request: Request, *args, **kwargs) -> None:
+        # Before authentication: a web session's CSRF check reads the multipart body, and
+        # the size limit must already be in place when it does.
+        self.size_handler = SizeLimitedUploadHandler(request._request)
+        request._request.upload_handlers = [self.size_handler]
+        super().initial(request, *args, **kwargs)
+
     def post(self, request: Request) -> Response:
-        handler = SizeLimitedUploadHandler(request._request)
-        request._request.upload_handlers = [handler]
+        handler = self.size_handler
         uploaded = request.FILES.get("file")
         if getattr(handler, "too_large", False):
             raise TooLarge(f"Files are at most {settings.TETHER_MAX_UPLOAD_BYTES // 2**20} MiB.")

@@ -310,3 +310,33 @@ def test_unsent_uploads_go_after_a_day(as_alice, alice, chat):
     )
     assert not attachments_storage().exists(name)
     message_send(sender=alice, chat_id=chat.pk, content="", attachment_ids=[fresh["id"]])
+
+
+def test_the_pages_upload_with_their_session_and_csrf(alice, settings):
+    """The web pages sign in with a Django session, whose CSRF check reads the multipart
+    body before the view: the size limit must already apply then."""
+    from rest_framework.test import APIClient
+
+    from accounts.authentication import WEB_SESSION_KEY
+    from accounts.services.sessions import session_start
+
+    client = APIClient(enforce_csrf_checks=True)
+    client.force_login(alice)
+    django_session = client.session
+    django_session[WEB_SESSION_KEY] = str(session_start(user=alice, user_agent="browser").id)
+    django_session.save()
+    token = "t" * 32
+    client.cookies[settings.CSRF_COOKIE_NAME] = token
+    part = SimpleUploadedFile("p.jpg", media_samples.jpeg_with_gps())
+    answer = client.post(
+        "/api/attachments", {"file": part}, format="multipart", HTTP_X_CSRFTOKEN=token
+    )
+    assert envelope_data(answer, 201)["kind"] == "image"
+    settings.TETHER_MAX_UPLOAD_BYTES = 100
+    big = SimpleUploadedFile("big.bin", b"x" * 5000)
+    refused = client.post(
+        "/api/attachments", {"file": big}, format="multipart", HTTP_X_CSRFTOKEN=token
+    )
+    envelope_error(refused, 413, "too_large")
+    missing_csrf = client.post("/api/attachments", {"file": part}, format="multipart")
+    envelope_error(missing_csrf, 403, "permission_denied")
