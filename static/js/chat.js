@@ -2,12 +2,14 @@
 import { api, retryNow } from "./api.js";
 import { fallBackOnBrokenAvatars } from "./avatars.js";
 import { blocks } from "./blocks.js";
-import { ChatList, chatName } from "./chatlist.js";
+import { ChatList, chatName, isGroup, previewText } from "./chatlist.js";
 import { Conversation } from "./conversation.js";
 import { ImageViewer } from "./attachments.js";
 import { ForwardDialog } from "./forward.js";
 import { t } from "./i18n.js";
 import { MembersDialog } from "./members.js";
+import { MessageFinder } from "./finder.js";
+import { Notifier } from "./notify.js";
 import { people } from "./people.js";
 import { Picker } from "./picker.js";
 import { ReadersDialog } from "./readers.js";
@@ -78,8 +80,26 @@ const search = new Search(document.getElementById("search"), {
     navigate(chat.id);
   },
   onToggle: (searching) => {
-    app.dataset.searching = String(searching);
+    peopleShown = searching;
+    app.dataset.searching = String(peopleShown || foundShown);
   },
+});
+let peopleShown = false;
+let foundShown = false;
+new MessageFinder(document.getElementById("message-search"), {
+  me,
+  list,
+  onOpen: (message) => {
+    navigate(message.chat_id);
+    conversation.openAt(message.chat_id, message.id, message.seq);
+  },
+  onToggle: (shown) => {
+    foundShown = shown;
+    app.dataset.searching = String(peopleShown || foundShown);
+  },
+});
+const notifier = new Notifier(document.querySelector(".notify-enable"), {
+  onOpen: (chatId) => navigate(chatId),
 });
 const picker = new Picker({
   app,
@@ -112,7 +132,10 @@ function route(chatId) {
   picker.close({ focus: false });
   app.dataset.view = chatId ? "chat" : "list";
   list.setActive(chatId);
-  if (chatId) conversation.open(chatId);
+  if (chatId) {
+    conversation.open(chatId);
+    notifier.seen(chatId);
+  }
   else conversation.close();
   updateTitle();
 }
@@ -124,6 +147,20 @@ document.querySelector(".conv-header .back").addEventListener("click", (event) =
   event.preventDefault();
   navigate(null);
 });
+
+/** A new message from someone else: a notification, unless its chat is muted or on screen. */
+function notify(message) {
+  if (message.sender_id === me.id || message.kind === "system") return;
+  if (conversation.openId === message.chat_id && !document.hidden) return;
+  const chat = list.get(message.chat_id);
+  if (!chat || chat.muted) return;
+  const sender = people.nameOf(message.sender_id) || t("someone");
+  const title = isGroup(chat) ? chatName(chat, me) : sender;
+  let body = previewText(message, me, chat);
+  if (!body) return;
+  if (isGroup(chat) && !body.startsWith(`${sender}:`)) body = t("sender_prefix", { name: sender, text: body });
+  notifier.show(chat.id, { title, body });
+}
 
 function updateTitle() {
   const unread = list.totalUnread();
@@ -218,6 +255,10 @@ function handle(frame) {
     case "message.new":
       noteMessage(frame.message, true);
       conversation.receive(frame.message, "new");
+      notify(frame.message);
+      break;
+    case "draft.updated":
+      conversation.draftUpdated(frame);
       break;
     case "message.ack":
       noteMessage(frame.message, true);
@@ -281,6 +322,7 @@ async function applyChats(asked) {
   if (listed !== asked) return listing;
   // Chats left or removed from while away go, and the page leaves the open one.
   for (const chat of list.setAll(data)) dropChat(chat.id, "removed_from", chat);
+  conversation.draftsListed();
   conversation.renderHeader();
   updateTitle();
 }

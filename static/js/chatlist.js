@@ -34,6 +34,26 @@ export function chatFace(chat, me, size = "md") {
   return face;
 }
 
+const SVG = "http://www.w3.org/2000/svg";
+
+/** A bell struck through: the chat is muted. */
+function mutedIcon() {
+  const svg = document.createElementNS(SVG, "svg");
+  svg.setAttribute("viewBox", "0 0 24 24");
+  svg.setAttribute("width", "14");
+  svg.setAttribute("height", "14");
+  svg.setAttribute("aria-hidden", "true");
+  svg.setAttribute("focusable", "false");
+  const path = document.createElementNS(SVG, "path");
+  path.setAttribute("fill", "currentColor");
+  path.setAttribute(
+    "d",
+    "M12 22a2 2 0 0 0 2-2h-4a2 2 0 0 0 2 2Zm6-6v-5c0-3.1-1.6-5.6-4.5-6.3V4a1.5 1.5 0 0 0-3 0v.7c-.6.1-1.1.4-1.6.7L18 16.5V16ZM3.3 2.3 2 3.6l4.3 4.3A7 7 0 0 0 6 11v5l-2 2v1h13.4l3 3 1.3-1.3z",
+  );
+  svg.append(path);
+  return svg;
+}
+
 function activity(chat) {
   return Date.parse(chat.last_message?.created_at || chat.updated_at || chat.created_at) || 0;
 }
@@ -142,10 +162,22 @@ export class ChatList {
     if (changed) this.render();
   }
 
+  /** Unread messages in the chats that are not muted (the page's title counts them). */
   totalUnread() {
     let total = 0;
-    for (const chat of this.chats.values()) total += chat.unread_count || 0;
+    for (const chat of this.chats.values()) if (!chat.muted) total += chat.unread_count || 0;
     return total;
+  }
+
+  /** The chat's draft changed (here or on another device): `draft` is {content, updated_at}
+   * or null. */
+  setDraft(id, draft) {
+    const chat = this.chats.get(id);
+    if (!chat) return;
+    const content = draft?.content || "";
+    if ((chat.draft?.content || "") === content) return;
+    chat.draft = content ? draft : null;
+    this.render();
   }
 
   /** The chats as the list shows them: the most recently active first. */
@@ -198,9 +230,12 @@ export class ChatList {
     const unread = chat.unread_count || 0;
     const name = chatName(chat, this.me);
     const preview = last ? previewText(last, this.me, chat) : t("no_messages");
+    // The open chat's draft is in its composer; the others' say so in their line.
+    const draft = this.activeId === chat.id ? "" : (chat.draft?.content || "").replace(/\s+/g, " ").trim().slice(0, 120);
+    const muted = Boolean(chat.muted);
     const key = JSON.stringify([
       chat.kind, name, peer.avatar_url, peer.online, last?.id, last?.deleted, preview, unread,
-      this.activeId === chat.id, chat.typing,
+      this.activeId === chat.id, chat.typing, draft, muted,
     ]);
     if (link.dataset.key === key) return;
     link.dataset.key = key;
@@ -226,6 +261,14 @@ export class ChatList {
             { class: "chat-link__name" },
             group ? el("span", { class: "visually-hidden", text: `${t("group")}: ` }) : null,
             name,
+            muted
+              ? el(
+                  "span",
+                  { class: "chat-link__muted", title: t("muted"), dataset: { muted: "true" } },
+                  mutedIcon(),
+                  el("span", { class: "visually-hidden", text: ` (${t("muted")})` }),
+                )
+              : null,
           ),
           time
             ? el("time", {
@@ -241,7 +284,14 @@ export class ChatList {
           { class: "chat-link__bottom" },
           chat.typing
             ? el("span", { class: "chat-link__preview is-typing", text: chat.typing })
-            : el("span", { class: `chat-link__preview${last?.deleted ? " is-deleted" : ""}`, text: preview }),
+            : draft
+              ? el(
+                  "span",
+                  { class: "chat-link__preview", dataset: { draft: "" } },
+                  el("span", { class: "chat-link__draft", text: t("draft_prefix") }),
+                  ` ${draft}`,
+                )
+              : el("span", { class: `chat-link__preview${last?.deleted ? " is-deleted" : ""}`, text: preview }),
           badge,
         ),
       ),
@@ -249,6 +299,7 @@ export class ChatList {
     link.toggleAttribute("aria-current", this.activeId === chat.id);
     if (this.activeId === chat.id) link.setAttribute("aria-current", "page");
     link.classList.toggle("has-unread", unread > 0);
+    link.classList.toggle("is-muted", muted);
   }
 
   /** Redraw every row (times like "14:05" become "Tue" as days pass). */

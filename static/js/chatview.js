@@ -94,14 +94,14 @@ export class ChatView {
    * count; `typing`: who types, in words ("" for nobody); `menu`: whether the chat menu (block,
    * report) applies, `blocked` which of Block and Unblock it offers.
    */
-  renderHeader({ kind, face, name, online, status, typing, blocked, menu }) {
+  renderHeader({ kind, face, name, online, status, typing, blocked, menu, muted }) {
     this.header.dataset.chatKind = kind;
     this.headerAvatar.replaceChildren(face);
     if (this.headerName.textContent !== name) this.headerName.textContent = name;
     this.header.dataset.presence = online ? "online" : "offline";
     if (this.presenceText.textContent !== status) this.presenceText.textContent = status;
     this.showTyping(typing);
-    this.chatMenu.render({ blocked, available: menu });
+    this.chatMenu.render({ blocked, available: menu, muted, direct: kind === "direct" });
     this.membersButton.hidden = kind !== "group";
   }
 

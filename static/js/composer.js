@@ -15,7 +15,9 @@ export class Composer {
    * `onSend(text, replyTo, attachments)`; `maxUploadBytes`: the server's limit for a file;
    * `onRefused(text)` says why a file did not go.
    */
-  constructor(form, { onSend, onEdit, onTyping, onEditLast, maxUploadBytes = 0, onRefused = () => {} }) {
+  constructor(form, {
+    onSend, onEdit, onTyping, onEditLast, onDraft = () => {}, maxUploadBytes = 0, onRefused = () => {},
+  }) {
     this.form = form;
     this.field = form.elements.content;
     this.sendButton = form.querySelector(".composer__send");
@@ -28,6 +30,7 @@ export class Composer {
     this.onEdit = onEdit;
     this.onTyping = onTyping;
     this.onEditLast = onEditLast;
+    this.onDraft = onDraft;
     this.editing = null;
     this.replying = null; // the record one replies to
     this.draftBeforeEdit = "";
@@ -54,6 +57,7 @@ export class Composer {
     this.field.addEventListener("input", () => {
       this.refresh();
       if (this.field.value && !this.editing) this.onTyping();
+      if (!this.editing) this.onDraft(this.field.value);
     });
     this.editBar.querySelector("button").addEventListener("click", () => this.cancelEdit());
     this.replyBar.querySelector(".composer__reply-cancel").addEventListener("click", () => this.cancelReply());

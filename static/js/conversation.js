@@ -6,6 +6,7 @@
 import { api } from "./api.js";
 import { chatFace, isGroup, peerOf } from "./chatlist.js";
 import { Composer } from "./composer.js";
+import { Drafts } from "./drafts.js";
 import { ChatView } from "./chatview.js";
 import { formatPresence, newClientId } from "./dom.js";
 import { membersText, typingText } from "./groups.js";
@@ -94,12 +95,21 @@ export class Conversation {
       onEdit: (record, text) => this.outbox.edit(record, text),
       onTyping: () => this.typed(),
       onEditLast: () => this.editLast(),
+      onDraft: (text) => {
+        if (this.state) this.drafts.typed(this.state.chat.id, text);
+      },
       maxUploadBytes,
       onRefused: (text) => this.chatView.show(text, false),
     });
 
+    this.drafts = new Drafts({ list });
+    // The page going away or out of sight: what is typed is kept as the draft now.
+    window.addEventListener("pagehide", () => this.keepDraft({ leaving: true }));
     document.addEventListener("visibilitychange", () => {
-      if (document.visibilityState !== "visible") return;
+      if (document.visibilityState !== "visible") {
+        this.keepDraft();
+        return;
+      }
       this.view.relabel();
       this.list.refresh();
       this.blocks.load();
@@ -122,8 +132,23 @@ export class Conversation {
 
   // --- opening ---------------------------------------------------------------------------
 
-  async open(chatId) {
-    if (this.state?.chat.id === chatId) return;
+  /** Open `chatId`; the promise settles once its latest messages are shown (or it failed). */
+  open(chatId) {
+    if (this.state?.chat.id === chatId) return this.opening;
+    this.opening = this.load(chatId);
+    return this.opening;
+  }
+
+  /** Open `chatId` at message `id` (seq `seq`): its history is read back to it, and it is
+   * scrolled to, highlighted and focused. */
+  async openAt(chatId, id, seq) {
+    await this.open(chatId);
+    const state = this.state;
+    if (state?.chat.id !== chatId) return;
+    await this.showMessage(state, id, seq);
+  }
+
+  async load(chatId) {
     this.leave();
     let state = this.states.get(chatId);
     if (!state) {
@@ -131,6 +156,11 @@ export class Conversation {
       this.states.set(chatId, state);
     }
     state.chat = this.list.get(chatId) || state.chat;
+    if (!state.draftRead) {
+      // First time open on this page: the draft comes from the server (maybe another device).
+      state.draftRead = true;
+      state.draft = state.draft || this.drafts.held(chatId);
+    }
     this.state = state;
     this.chatView.showPane();
     this.view.mount(state);
@@ -148,6 +178,7 @@ export class Conversation {
       try {
         const { data } = await api.get(`/api/chats/${chatId}`, { retry: () => this.state === state });
         state.chat = this.list.upsert(data);
+        if (!this.composer.value && this.state === state) this.composer.value = state.draft = this.drafts.held(chatId);
       } catch (error) {
         if (this.state !== state) return;
         if (error.status === 404) this.showMissing();
@@ -171,12 +202,45 @@ export class Conversation {
     if (!this.state) return;
     if (this.composer.editing) this.composer.finishEdit();
     this.state.draft = this.composer.value;
+    this.drafts.saveNow(this.state.chat.id, this.state.draft);
     this.state.replyTo = this.composer.replying;
     this.composer.setReply(null);
     this.composer.showUploads(null);
     this.chatView.clear();
     this.view.unmount();
     this.state = null;
+  }
+
+  /** Save the open chat's text as its draft at once (not while editing a message). */
+  keepDraft({ leaving = false } = {}) {
+    if (this.state && !this.composer.editing) {
+      this.drafts.saveNow(this.state.chat.id, this.composer.value, { leaving });
+    }
+    this.drafts.flush({ leaving });
+  }
+
+  /** The chat list came: the open chat's composer, still empty, takes its draft. */
+  draftsListed() {
+    const state = this.state;
+    if (!state || this.composer.editing || this.composer.value) return;
+    const draft = this.drafts.held(state.chat.id);
+    if (draft) this.composer.value = state.draft = draft;
+  }
+
+  /** draft.updated: a device of ours changed a chat's draft. The open composer takes it unless
+   * it holds text of its own not saved yet (being typed). */
+  draftUpdated(frame) {
+    const { before, applies } = this.drafts.heard(frame);
+    if (!applies) return;
+    const state = this.states.get(frame.chat_id);
+    if (!state) return;
+    if (this.state === state) {
+      if (this.composer.editing || this.composer.value !== before) return;
+      if (this.composer.value !== frame.content) this.composer.value = frame.content;
+      state.draft = frame.content;
+    } else if (state.draft === before || !state.draftRead) {
+      state.draft = frame.content;
+    }
   }
 
   close() {
@@ -200,14 +264,14 @@ export class Conversation {
       const count = chat.member_count || chat.members?.length || 0;
       this.chatView.renderHeader({
         kind: "group", face, name: chat.title || "", online: online > 0, status: membersText(count, online),
-        typing, blocked: false, menu: false,
+        typing, blocked: false, menu: true, muted: Boolean(chat.muted),
       });
     } else {
       const peer = peerOf(chat, this.me);
       this.chatView.renderHeader({
         kind: "direct", face, name: peer.display_name || "", online: Boolean(peer.online),
         status: peer.id ? formatPresence(peer) : "", typing, blocked: this.blocks.has(peer.id),
-        menu: Boolean(peer.id),
+        menu: Boolean(peer.id), muted: Boolean(chat.muted),
       });
     }
     this.renderComposer();
@@ -304,6 +368,10 @@ export class Conversation {
   }
 
   chatAction(action) {
+    if (action === "mute" || action === "unmute") {
+      this.setMuted(action === "mute");
+      return;
+    }
     const peer = this.state ? peerOf(this.state.chat, this.me) : null;
     if (!peer?.id) return;
     if (action === "block" || action === "unblock") this.setBlocked(action === "block");
@@ -313,6 +381,21 @@ export class Conversation {
         title: t("report_user_title", { name: peer.display_name || "" }),
       });
     }
+  }
+
+  /** Mute or unmute the open chat: no notifications, and its unread stay out of the title. */
+  async setMuted(muted) {
+    const state = this.state;
+    if (!state) return;
+    try {
+      const { data } = await api.patch(`/api/chats/${state.chat.id}/settings`, { muted });
+      state.chat = this.list.upsert(data);
+    } catch (error) {
+      if (error.status !== 401) this.say(error.code);
+      return;
+    }
+    if (this.state === state) this.renderHeader();
+    this.chatView.tell(t(muted ? "muted_done" : "unmuted_done"));
   }
 
   async setBlocked(blocked) {
@@ -506,6 +589,8 @@ export class Conversation {
     this.lastKeystroke = { chatId: null, at: 0 };
     this.typingSent = { chatId: null, at: 0 };
     if (replyTo && (replyTo.chat_id !== state.chat.id || !replyTo.id)) replyTo = null;
+    state.draft = "";
+    this.drafts.sent(state.chat.id);
     const record = state.pending({ clientId: newClientId(), content: text, replyTo, attachments });
     this.view.insert(state, record);
     this.chatView.showEmpty(false);

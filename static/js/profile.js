@@ -1,5 +1,5 @@
 // The profile page: a live avatar preview (initials when there is no picture) and a counter,
-// the lists of one's sessions and of the people one blocks, account deletion, and a socket
+// the privacy settings and the download of one's data, the lists of one's sessions and of the people one blocks, account deletion, and a socket
 // that notices when this sign-in is ended elsewhere.
 import { retryNow } from "./api.js";
 import { avatar, fallBackOnBrokenAvatars } from "./avatars.js";
@@ -7,6 +7,7 @@ import { BlockedList } from "./blocked.js";
 import { blocks } from "./blocks.js";
 import { AccountDeletion } from "./deletion.js";
 import { codePoints } from "./dom.js";
+import { DataExport, PrivacyForm } from "./privacy.js";
 import { SessionList } from "./sessions.js";
 import { checkSignedIn, LiveSocket } from "./socket.js";
 
@@ -39,6 +40,11 @@ for (const counter of document.querySelectorAll("[data-count-for]")) {
 
 const deletion = document.getElementById("delete-account");
 if (deletion) new AccountDeletion(deletion);
+
+const privacyForm = document.querySelector("#privacy form");
+if (privacyForm) new PrivacyForm(privacyForm).load();
+const exportRoot = document.getElementById("export");
+if (exportRoot) new DataExport(exportRoot);
 
 // --- sessions and blocked people ------------------------------------------------------------
 

@@ -38,10 +38,13 @@ export class ChatMenu {
     });
   }
 
-  /** Offer "Block" or "Unblock", whichever applies. */
-  render({ blocked, available }) {
-    this.items.block.hidden = blocked;
-    this.items.unblock.hidden = !blocked;
+  /** Offer "Mute" or "Unmute", and in a direct chat "Block" or "Unblock", whichever applies. */
+  render({ blocked, available, muted = false, direct = true }) {
+    this.items.mute.hidden = muted;
+    this.items.unmute.hidden = !muted;
+    this.items.block.hidden = !direct || blocked;
+    this.items.unblock.hidden = !direct || !blocked;
+    this.items.report.hidden = !direct;
     this.toggle.hidden = !available;
     if (!available) this.close({ focus: false });
   }

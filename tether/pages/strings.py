@@ -123,9 +123,33 @@ def attachment_strings() -> dict[str, str]:
     }
 
 
+def search_settings_strings() -> dict[str, str]:
+    """Message search, drafts, muted chats and notifications."""
+    return {
+        **plural_forms(
+            "messages_found",
+            lambda n: ngettext("{count} message found", "{count} messages found", n),
+        ),
+        **plural_forms(
+            "messages_found_more",
+            lambda n: ngettext(
+                "{count} message shown, there are more", "{count} messages shown, there are more", n
+            ),
+        ),
+        "no_messages_found": _("No messages found."),
+        "search_failed": _("The search failed. Please try again."),
+        "you_sender": _("You"),
+        "draft_prefix": _("Draft:"),
+        "muted": _("muted"),
+        "muted_done": _("The chat is muted: no notifications from it."),
+        "unmuted_done": _("The chat is unmuted."),
+    }
+
+
 def js_strings() -> dict[str, str]:
     return {
         **group_strings(),
+        **search_settings_strings(),
         **message_action_strings(),
         **attachment_strings(),
         "chats": _("Chats"),
@@ -204,4 +228,6 @@ def profile_strings() -> dict[str, str]:
         "error_throttled": _("Too many attempts. Try again in {seconds} s."),
         "error_generic": _("Something went wrong. Please try again."),
         "error_network": _("No connection. Check the network and try again."),
+        "privacy_saved": _("Privacy settings saved."),
+        "export_throttled": _("You can download your data once an hour. Please try again later."),
     }
