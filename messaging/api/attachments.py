@@ -48,11 +48,6 @@ class BytesNegotiation(DefaultContentNegotiation):
 class AttachmentUploadView(APIView):
     parser_classes = [MultiPartParser]
 
-    @extend_schema(
-        request={"multipart/form-data": AttachmentUploadSerializer},
-        responses={201: AttachmentSerializer, **errors(400, 401, 413, 415, 429)},
-        summary="Upload an image or a file (multipart, one part `file`)",
-    )
     def initial(self, request: Request, *args, **kwargs) -> None:
         # Before authentication: a web session's CSRF check reads the multipart body, and
         # the size limit must already be in place when it does.
@@ -60,6 +55,11 @@ class AttachmentUploadView(APIView):
         request._request.upload_handlers = [self.size_handler]
         super().initial(request, *args, **kwargs)
 
+    @extend_schema(
+        request={"multipart/form-data": AttachmentUploadSerializer},
+        responses={201: AttachmentSerializer, **errors(400, 401, 413, 415, 429)},
+        summary="Upload an image or a file (multipart, one part `file`)",
+    )
     def post(self, request: Request) -> Response:
         handler = self.size_handler
         uploaded = request.FILES.get("file")
