@@ -81,12 +81,14 @@ const search = new Search(document.getElementById("search"), {
   },
   onToggle: (searching) => {
     peopleShown = searching;
+    // One search at a time: finding people puts the messages found away.
+    if (searching) finder?.clear();
     app.dataset.searching = String(peopleShown || foundShown);
   },
 });
 let peopleShown = false;
 let foundShown = false;
-new MessageFinder(document.getElementById("message-search"), {
+const finder = new MessageFinder(document.getElementById("message-search"), {
   me,
   list,
   onOpen: (message) => {
@@ -95,6 +97,7 @@ new MessageFinder(document.getElementById("message-search"), {
   },
   onToggle: (shown) => {
     foundShown = shown;
+    if (shown && !search.picker) search.clear();
     app.dataset.searching = String(peopleShown || foundShown);
   },
 });
