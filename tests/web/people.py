@@ -112,3 +112,15 @@ class Person:
 
     def close(self) -> None:
         self.context.close()
+
+
+def pair_in_a_chat(browser: Browser, servers: Servers, english: str, russian: str):
+    """``(ann, boris, chat_id)``: one person in English at desktop width, the other in Russian
+    on a phone on the other server process, both looking at their chat. Close both after."""
+    ann = Person.seeded(browser, servers, english)
+    boris = Person.seeded(browser, servers, russian, server=1, viewport=PHONE, locale="ru-RU")
+    chat_id = ann.open_chat_with(boris)
+    boris.page.goto(f"/chats/{chat_id}/")
+    expect(boris.page.locator("[name=content]")).to_be_enabled()
+    boris.wait_connected()
+    return ann, boris, chat_id

@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import redis_available, require
-from tests.web.people import PHONE, Person
+from tests.web.people import PHONE, Person, pair_in_a_chat
 from tests.web.test_chat_live import fits_width
 from tests.web.test_groups import make_group, member
 
@@ -26,14 +26,7 @@ def pair(chromium, servers):
     """Ann (English, desktop) and Борис (Russian, phone, on the other process), both looking at
     their chat."""
     require(redis_available(), "Redis (REDIS_URL)")
-    ann = Person.seeded(chromium, servers, "Ann Replies")
-    boris = Person.seeded(
-        chromium, servers, "Борис Ответов", server=1, viewport=PHONE, locale="ru-RU"
-    )
-    chat_id = ann.open_chat_with(boris)
-    boris.page.goto(f"/chats/{chat_id}/")
-    expect(boris.page.locator("[name=content]")).to_be_enabled()
-    boris.wait_connected()
+    ann, boris, chat_id = pair_in_a_chat(chromium, servers, "Ann Replies", "Борис Ответов")
     yield ann, boris, chat_id
     ann.close()
     boris.close()
