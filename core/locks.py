@@ -8,7 +8,8 @@ from contextlib import contextmanager
 from django.db import DatabaseError, connection
 
 
-def _advisory_key(namespace: str, value: str) -> int:
+def advisory_key(namespace: str, value: str) -> int:
+    """The 64-bit key of PostgreSQL's advisory locks for ``namespace:value``."""
     digest = hashlib.blake2b(f"{namespace}:{value}".encode(), digest_size=8).digest()
     return int.from_bytes(digest, "big", signed=True)
 
@@ -22,7 +23,7 @@ def lock_key(namespace: str, value: str) -> None:
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_advisory_key(namespace, value)])
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [advisory_key(namespace, value)])
 
 
 def lock_keys(namespace: str, values: list[str]) -> None:
@@ -38,7 +39,7 @@ def lock_key_shared(namespace: str, value: str) -> None:
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock_shared(%s)", [_advisory_key(namespace, value)])
+        cursor.execute("SELECT pg_advisory_xact_lock_shared(%s)", [advisory_key(namespace, value)])
 
 
 _local_locks = [threading.Lock() for _ in range(64)]
@@ -58,7 +59,7 @@ def lock_through_commit(namespace: str, value: str) -> Iterator[None]:
         with _local_locks[hash((namespace, value)) % len(_local_locks)]:
             yield
         return
-    key = _advisory_key(namespace, value)
+    key = advisory_key(namespace, value)
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_lock(%s)", [key])
     try:

@@ -14,7 +14,7 @@ import redis
 from django.conf import settings
 
 from core.errors import Throttled
-from core.redis import get_redis
+from core.redis import get_async_redis, get_redis
 
 logger = logging.getLogger("core.throttling")
 
@@ -91,3 +91,54 @@ def person_limit_check(scope: str, person_id) -> None:
     wait = hit(f"{scope}:user:{person_id}", limit, window)
     if wait is not None:
         raise Throttled(wait=wait)
+
+
+# Takes back one hit, never below zero and never creating a key (so never a window without
+# an end).
+_REFUND = (
+    "if redis.call('get', KEYS[1]) and tonumber(redis.call('get', KEYS[1])) > 0 then "
+    "return redis.call('decr', KEYS[1]) end return 0"
+)
+
+
+async def aperson_limit_check(scope: str, person_id) -> bool:
+    """``person_limit_check`` for code on the event loop; True when a hit was counted (give
+    it back with ``aperson_limit_refund`` if the action did not happen after all)."""
+    if not settings.TETHER_THROTTLE:
+        return False
+    limit, window = settings.TETHER_RATE_LIMITS[scope]
+    bucket = f"{scope}:user:{person_id}"
+    client = get_async_redis()
+    if client is None:
+        wait = _hit_locally(bucket, limit, window)
+    else:
+        key = f"tether:rate:{bucket}"
+        try:
+            async with client.pipeline(transaction=True) as pipe:
+                pipe.set(key, 0, ex=window, nx=True)
+                pipe.incr(key)
+                pipe.pttl(key)
+                _, count, pttl = await pipe.execute()
+        except redis.RedisError:
+            logger.warning("Rate-limit store unreachable; letting %s through", scope)
+            return False
+        wait = max(pttl / 1000, 1.0) if count > limit else None
+    if wait is not None:
+        raise Throttled(wait=wait)
+    return True
+
+
+async def aperson_limit_refund(scope: str, person_id) -> None:
+    """Give back the hit that ``aperson_limit_check`` counted."""
+    bucket = f"{scope}:user:{person_id}"
+    client = get_async_redis()
+    if client is None:
+        with _local_lock:
+            ends_at, count = _local_windows.get(bucket, (0.0, 0))
+            if count > 0:
+                _local_windows[bucket] = (ends_at, count - 1)
+        return
+    try:
+        await client.eval(_REFUND, 1, f"tether:rate:{bucket}")
+    except redis.RedisError:
+        logger.warning("Rate-limit store unreachable; a %s hit stays counted", scope)

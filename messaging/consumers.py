@@ -13,11 +13,12 @@ from rest_framework.exceptions import ValidationError
 
 from accounts.services.sessions import session_is_live
 from chats.selectors import chat_last_seqs
-from core import metrics
+from core import async_db, metrics
 from core.api.errors import SERVER_ERROR, error_reply
 from core.api.fields import StrictUUIDField
+from core.errors import InvalidToken
 from messaging import events
-from messaging.inputs import message_send_from_input
+from messaging.inputs import amessage_send_from_input, plain_send
 from messaging.ordering import SeqOrder
 from messaging.presence import presence_connect, presence_disconnect
 from messaging.serializers import ReadSerializer
@@ -108,7 +109,13 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         if handler is None:
             await self.send_error("validation_error", "Unknown frame type.", client_id)
             return
-        if not await self._session_still_live():
+        # A plain send checks the session in its own statement (one round trip in all).
+        checked_by_send = (
+            frame.get("type") == "message.send"
+            and async_db.available()
+            and plain_send(frame) is not None
+        )
+        if not checked_by_send and not await self._session_still_live():
             return
         try:
             await handler(self, frame)
@@ -120,7 +127,14 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             await self.send_error(reply.code, reply.message, client_id, reply.fields)
 
     async def on_send(self, frame: dict) -> None:
-        result = await in_thread(message_send_from_input)(sender=await self._user(), data=frame)
+        try:
+            result = await amessage_send_from_input(
+                sender=await self._user(), session_id=self.session_id, data=frame,
+                run_sync=in_thread,
+            )  # fmt: skip
+        except InvalidToken:
+            await self.close(code=CLOSE_UNAUTHENTICATED)
+            return
         await self.send_json(
             {"type": "message.ack", "client_id": result.message.client_id, "message": result.data}
         )

@@ -167,6 +167,12 @@ def publish_now(user_ids: Iterable, event: dict) -> bool:
     return async_to_sync(apublish)(user_ids, event)
 
 
+async def apublish_now(user_ids: Iterable, event: dict) -> bool:
+    """``publish_now`` for code on the event loop whose transaction has already committed
+    (the one-round-trip send): no thread hop on the way to the channel layer."""
+    return await apublish(user_ids, event)
+
+
 def publish(user_ids: Iterable, event: dict) -> None:
     """Publish ``event`` to ``user_ids`` once the current transaction commits."""
     recipients = list(user_ids)
@@ -175,6 +181,11 @@ def publish(user_ids: Iterable, event: dict) -> None:
 
 def message_new(message: dict, member_ids: Iterable) -> None:
     publish(member_ids, {"type": "message.new", "message": message})
+
+
+async def amessage_new(message: dict, member_ids: Iterable) -> None:
+    """``message_new`` from the loop, after the send's commit."""
+    await apublish_now(member_ids, {"type": "message.new", "message": message})
 
 
 def message_updated(message: dict, member_ids: Iterable) -> None:
@@ -201,15 +212,23 @@ def chat_updated(*, chat_id, member_ids: Iterable) -> None:
     publish(member_ids, {"type": "chat.updated", "chat_id": str(chat_id)})
 
 
-def draft_updated(*, user_id, chat_id, content: str, updated_at: str | None) -> None:
-    """To the person's own connections: their draft of the chat changed ("" when cleared)."""
-    event = {
+def _draft_event(chat_id, content: str, updated_at: str | None) -> dict:
+    return {
         "type": "draft.updated",
         "chat_id": str(chat_id),
         "content": content,
         "updated_at": updated_at,
     }
-    publish([user_id], event)
+
+
+def draft_updated(*, user_id, chat_id, content: str, updated_at: str | None) -> None:
+    """To the person's own connections: their draft of the chat changed ("" when cleared)."""
+    publish([user_id], _draft_event(chat_id, content, updated_at))
+
+
+async def adraft_updated(*, user_id, chat_id, content: str, updated_at: str | None) -> None:
+    """``draft_updated`` from the loop, after the commit that changed the draft."""
+    await apublish_now([user_id], _draft_event(chat_id, content, updated_at))
 
 
 def chat_removed(*, chat_id, user_id) -> None:

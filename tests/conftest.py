@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 
 from accounts.sms import memory
 from chats.services import chat_get_or_create
-from core import throttling
+from core import async_db, throttling
 from core.redis import get_redis
 from tests.factories import UserFactory
 from tests.helpers import sign_in
@@ -45,6 +45,7 @@ def _close_pools_at_the_end(django_db_setup, django_db_blocker):
     """Worker threads (sockets' database work) borrow pooled connections that outlive the
     tests; close the pools so the test database can be dropped."""
     yield
+    async_db.close_all_pools_now()
     with django_db_blocker.unblock():
         for conn in connections.all():
             if getattr(conn, "pool", None) is not None:
@@ -210,6 +211,12 @@ def published(monkeypatch):
 
     sent: list[tuple[set, dict]] = []
     monkeypatch.setattr(events, "publish_now", lambda ids, event: sent.append((set(ids), event)))
+
+    async def record(ids, event) -> bool:
+        sent.append((set(ids), event))
+        return True
+
+    monkeypatch.setattr(events, "apublish_now", record)
     return sent
 
 

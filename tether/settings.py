@@ -89,6 +89,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: the chain above runs synchronously in one thread (see its docstring).
+    "core.api.middleware.SyncChainMiddleware",
 ]
 
 ROOT_URLCONF = "tether.urls"
@@ -142,6 +144,11 @@ elif _database["ENGINE"] == "django.db.backends.sqlite3":
     # Wait for the writer instead of failing at once when two threads write together.
     _database.setdefault("OPTIONS", {}).update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
 DATABASES = {"default": _database}
+# The event loop's own PostgreSQL pool (core.async_db), per process, beside Django's: the hot
+# send path runs on it without leaving the loop.
+TETHER_DB_ASYNC_POOL_MIN = int(os.environ.get("TETHER_DB_ASYNC_POOL_MIN", "2"))
+TETHER_DB_ASYNC_POOL_MAX = int(os.environ.get("TETHER_DB_ASYNC_POOL_MAX", "10"))
+TETHER_DB_ASYNC_POOL_TIMEOUT = float(os.environ.get("TETHER_DB_POOL_TIMEOUT", "2"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: channel layer, cache, throttles -------------------------------------------------

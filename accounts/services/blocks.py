@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from accounts.models import Block, User
 from accounts.signals import blocks_changed
 from core.errors import ValidationFailed
-from core.locks import lock_key_shared, lock_keys
+from core.locks import advisory_key, lock_key_shared, lock_keys
 
 _LOCK = "blocks"
 
@@ -19,6 +19,11 @@ _LOCK = "blocks"
 def blocks_hold_steady(*, user_id) -> None:
     """Inside a transaction: no block by or of ``user_id`` commits until it ends."""
     lock_key_shared(_LOCK, str(user_id))
+
+
+def blocks_lock_id(*, user_id) -> int:
+    """The advisory-lock key ``blocks_hold_steady`` takes, for callers that lock in SQL."""
+    return advisory_key(_LOCK, str(user_id))
 
 
 def _announce(user: User, other: User) -> None:

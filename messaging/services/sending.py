@@ -8,6 +8,7 @@ flight either waits for the send or is seen by it, never overtaken.
 
 from dataclasses import dataclass
 
+import psycopg
 from django.db import IntegrityError, transaction
 from django.db.models import BooleanField, ExpressionWrapper, Q, Value
 from django.utils import timezone
@@ -16,12 +17,13 @@ from accounts.selectors import block_exists_with
 from accounts.services.blocks import blocks_hold_steady
 from chats.models import Chat, ChatMember
 from chats.selectors import chat_read_seqs
-from core import metrics
-from core.errors import Blocked, NotFound, ValidationFailed
+from core import metrics, throttling
+from core.errors import Blocked, InvalidToken, NotFound, ValidationFailed
 from messaging import events
 from messaging.content import content_check
 from messaging.models import Message
-from messaging.payloads import message_data
+from messaging.payloads import iso, message_data
+from messaging.send_statement import send_plain
 from messaging.services.limits import send_limit_check
 from messaging.services.references import forward_source, forwarded_author, reply_target
 from messaging.services.seqs import seq_allocate
@@ -160,5 +162,52 @@ def message_send(
         if repeated is None:
             raise
         return repeated
+    metrics.message_sent()
+    return SendResult(message, True, data)
+
+
+async def amessage_send_plain(
+    *, sender, session_id, chat_id, content: str, client_id: str | None
+) -> SendResult | None:
+    """``message_send`` of a plain text message, from the event loop, in one round trip.
+
+    Returns None when it stored nothing for a reason the ORM path answers (a repeated
+    ``client_id``, not a member, blocked, a ``client_id`` racing in): the caller then calls
+    ``message_send``, the reference for every rule and error. Raises InvalidToken when the
+    session has ended, Throttled over the send limit. ``content`` and ``client_id`` must
+    have passed the input checks.
+    """
+    counted = await throttling.aperson_limit_check("message_send", sender.pk)
+    try:
+        stored = await send_plain(
+            sender_id=sender.pk,
+            session_id=session_id,
+            chat_id=chat_id,
+            content=content,
+            client_id=client_id,
+        )
+    except psycopg.errors.UniqueViolation:
+        stored = None
+    if stored is None or stored.seq is None:
+        if counted:
+            await throttling.aperson_limit_refund("message_send", sender.pk)
+        if stored is not None and not stored.session_live:
+            raise InvalidToken()
+        return None
+    message = Message(
+        id=stored.id,
+        chat_id=chat_id,
+        seq=stored.seq,
+        sender=sender,
+        content=content,
+        client_id=client_id,
+        created_at=stored.created_at,
+    )
+    data = message_data(message, {}, reactions=(), attachments=())
+    await events.amessage_new(data, stored.member_ids)
+    if stored.draft_cleared:
+        await events.adraft_updated(
+            user_id=sender.pk, chat_id=chat_id, content="", updated_at=iso(stored.created_at)
+        )
     metrics.message_sent()
     return SendResult(message, True, data)
