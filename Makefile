@@ -58,9 +58,12 @@ format: venv-dev
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-# Live delivery benchmark on two daphne processes; needs DATABASE_URL (PostgreSQL) and REDIS_URL.
+# The benchmark (bench/run.py): 1 and 2 daphne processes behind nginx (deploy/nginx/tether.conf),
+# direct and group delivery, idle sockets, reads; a table, and bench/results.json. Needs
+# DATABASE_URL (PostgreSQL), REDIS_URL and nginx. One row: BENCH_ARGS="--processes 2
+# --scenarios group --transports socket --concurrency 50".
 bench: venv-dev
-	$(PY) bench/delivery.py $(BENCH_ARGS)
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 # Message search latency over a million messages (a fresh PostgreSQL database of DATABASE_URL).
 bench-search: venv-dev

@@ -15,6 +15,7 @@ to delivery, and lost, duplicated and out-of-order frames (each counted per memb
 import argparse
 import asyncio
 import json
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -23,8 +24,48 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import websockets  # noqa: E402
 
-from bench.delivery import BENCH_ENV, percentiles, sender, sign_up  # noqa: E402
 from tests.servers import http, tether_servers  # noqa: E402
+
+# Both processes: no request limits, production settings.
+BENCH_ENV = {"TETHER_THROTTLE": "off", "DEBUG": "0", "SECRET_KEY": "bench-" + "x" * 50}
+
+
+def percentiles(latencies: list[float]) -> str:
+    """Send-to-delivery latency: p50, p90, p99, max and mean, in milliseconds."""
+    ordered = sorted(latencies)
+    at = (1000 * ordered[int(q * (len(ordered) - 1))] for q in (0.5, 0.9, 0.99, 1.0))
+    p50, p90, p99, top = at
+    mean = 1000 * statistics.mean(ordered)
+    return f"latency ms: p50={p50:.1f} p90={p90:.1f} p99={p99:.1f} max={top:.1f} mean={mean:.1f}"
+
+
+def sign_up(servers, server, phone: str, name: str) -> dict:
+    http("POST", f"{server.url}/api/auth/register", {"phone": phone, "display_name": name})
+    code = servers.sms_code(phone)
+    return http("POST", f"{server.url}/api/auth/verify-code", {"phone": phone, "code": code}).data
+
+
+async def sender(url, token, chat_id, count, window, sent_at, prefix, start):
+    async with websockets.connect(f"{url}?token={token}", max_size=None) as ws:
+        await start.wait()
+        in_flight = 0
+        sent = 0
+        acked = 0
+        while acked < count:
+            while sent < count and in_flight < window:
+                client_id = f"{prefix}-{sent}"
+                sent_at[client_id] = time.perf_counter()
+                frame = {"type": "message.send", "chat_id": chat_id, "content": f"m{sent}",
+                         "client_id": client_id}  # fmt: skip
+                await ws.send(json.dumps(frame))
+                sent += 1
+                in_flight += 1
+            frame = json.loads(await ws.recv())
+            if frame.get("type") == "message.ack":
+                acked += 1
+                in_flight -= 1
+            elif frame.get("type") == "error":
+                raise RuntimeError(f"send refused: {frame}")
 
 
 async def member(url: str, token: str, expected: int, sent_at: dict, latencies: list, joined):
