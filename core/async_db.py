@@ -57,7 +57,6 @@ async def _open_pool(loop: asyncio.AbstractEventLoop) -> AsyncConnectionPool:
         max_size=settings.TETHER_DB_ASYNC_POOL_MAX,
         timeout=settings.TETHER_DB_ASYNC_POOL_TIMEOUT,
         reconnect_timeout=5.0,
-        check=AsyncConnectionPool.check_connection,
         name="tether-async",
         open=False,
     )
@@ -90,6 +89,16 @@ def _close_pools_of_ended_loops() -> None:
                 conn.pgconn.finish()
             except Exception:  # already gone
                 logger.debug("Could not close a pooled connection of an ended loop")
+
+
+async def check_pool() -> None:
+    """After a connection failed: have the pool test its idle connections and replace the
+    broken ones in the background (there is no check on every checkout: that would cost
+    each send a round trip)."""
+    opening = _pools.get(asyncio.get_running_loop())
+    if opening is not None and opening.done() and not opening.cancelled():
+        pool = opening.result()
+        asyncio.get_running_loop().create_task(pool.check())
 
 
 async def close_pool() -> None:

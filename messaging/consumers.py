@@ -7,6 +7,7 @@ import asyncio
 import json
 import logging
 
+from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.db import DatabaseError
 from rest_framework.exceptions import ValidationError
@@ -47,6 +48,16 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
             await receive()  # websocket.connect
             await send({"type": "websocket.accept"})
             await send({"type": "websocket.close", "code": CLOSE_TRY_AGAIN_LATER})
+
+    async def dispatch(self, message) -> None:
+        """Channels' own dispatch closes the loop thread's stale Django connections (a thread
+        hop) before every frame and every group event; this consumer never uses a Django
+        connection on the loop (its database work runs in worker threads that close their
+        own, or on the loop's pool), so it goes straight to the handler."""
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     async def connect(self) -> None:
         await self.accept()

@@ -18,6 +18,7 @@ from channels.layers import get_channel_layer
 from django.db import transaction
 
 from core import metrics
+from core.channel_layer import group_send_many
 
 logger = logging.getLogger("tether.events")
 
@@ -61,9 +62,8 @@ def user_group(user_id) -> str:
 
 
 async def _send_all(groups: list[str], message: dict) -> None:
-    layer = get_channel_layer()
-    sends = (layer.group_send(group, message) for group in groups)
-    await asyncio.wait_for(asyncio.gather(*sends), timeout=PUBLISH_TIMEOUT)
+    sending = group_send_many(get_channel_layer(), groups, message)
+    await asyncio.wait_for(sending, timeout=PUBLISH_TIMEOUT)
 
 
 async def _deliver(groups: list[str], message: dict, what: str) -> bool:

@@ -172,7 +172,7 @@ if REDIS_URL:
         "default": {
             # Pub/sub layer: ~5x cheaper per delivered message than the list-based layer, and
             # it re-subscribes by itself after Redis restarts (see README "Real time").
-            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "BACKEND": "core.channel_layer.TetherPubSubChannelLayer",
             "CONFIG": {
                 "hosts": [{"address": REDIS_URL, "socket_connect_timeout": 1}],
                 "prefix": "tether",

@@ -17,8 +17,8 @@ from accounts.selectors import block_exists_with
 from accounts.services.blocks import blocks_hold_steady
 from chats.models import Chat, ChatMember
 from chats.selectors import chat_read_seqs
-from core import metrics, throttling
-from core.errors import Blocked, InvalidToken, NotFound, ValidationFailed
+from core import async_db, metrics, throttling
+from core.errors import Blocked, InvalidToken, NotFound, Unavailable, ValidationFailed
 from messaging import events
 from messaging.content import content_check
 from messaging.models import Message
@@ -188,6 +188,13 @@ async def amessage_send_plain(
         )
     except psycopg.errors.UniqueViolation:
         stored = None
+    except psycopg.OperationalError as exc:
+        # A connection the database dropped (a restart): the pool replaces it, and the
+        # client retries with its client_id, as after any outage.
+        if counted:
+            await throttling.aperson_limit_refund("message_send", sender.pk)
+        await async_db.check_pool()
+        raise Unavailable() from exc
     if stored is None or stored.seq is None:
         if counted:
             await throttling.aperson_limit_refund("message_send", sender.pk)

@@ -184,7 +184,10 @@ def test_concurrent_sends_get_every_seq_once_and_one_client_id_wins(people):
     async def burst():
         sends = [
             amessage_send_plain(
-                sender=person, session_id=s.id, chat_id=chat.id, content=f"m{i}",
+                sender=person,
+                session_id=s.id,
+                chat_id=chat.id,
+                content=f"m{i}",
                 client_id="dup" if i < 4 else None,
             )  # fmt: skip
             for i in range(40)
@@ -219,7 +222,8 @@ def test_a_fallback_answers_through_the_orm_path(people):
 
     repeated = asyncio.run(send({"chat_id": str(chat.id), "content": "x", "client_id": "again"}))
     assert repeated.created is False and repeated.message.pk == first.message.pk
-    reply = asyncio.run(send({"chat_id": str(chat.id), "content": "re", "reply_to_id": str(first.message.pk)}))  # fmt: skip
+    answer = {"chat_id": str(chat.id), "content": "re", "reply_to_id": str(first.message.pk)}
+    reply = asyncio.run(send(answer))
     assert reply.created and reply.data["reply_to"]["id"] == str(first.message.pk)
 
 
