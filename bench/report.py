@@ -142,6 +142,8 @@ def problems(data: dict) -> list[str]:
             errors = ", ".join(f"{count} x {code}" for code, count in run["errors"].items())
             lines.append(f"N={run['n']} reads {run['endpoint']}: {errors}")
     for row in data["idle"]:
+        if row.get("unopened"):
+            lines.append(f"N={row['n']} idle: {row['unopened']} sockets did not open")
         if row["still_open"] != row["sockets"]:
             lines.append(f"N={row['n']} idle: {row['sockets'] - row['still_open']} sockets closed")
     return lines

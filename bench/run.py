@@ -47,6 +47,7 @@ import signal
 import sys
 import tempfile
 import time
+import traceback
 from dataclasses import asdict
 from pathlib import Path
 
@@ -54,7 +55,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.report import Progress, Report  # noqa: E402
-from bench.scenarios import Bench, Sizes  # noqa: E402
+from bench.scenarios import Bench, Halt, Sizes  # noqa: E402
 from bench.servers import (  # noqa: E402
     BENCH_ENV,
     BenchError,
@@ -179,10 +180,38 @@ def _stop(signum, frame) -> None:
     raise Stop(signal.Signals(signum).name)
 
 
-async def run_one_n(bench: Bench, sizes: Sizes) -> None:
-    order = [name for name in ("idle", "direct", "group", "reads") if name in sizes.scenarios]
-    for name in order:
-        await getattr(bench, name)()
+async def run_one_n(bench: Bench, sizes: Sizes, seconds: float) -> None:
+    """Every chosen scenario on one stack, within ``seconds``. Ctrl-C, SIGTERM and the
+    --timeout alarm set Halt (every loop ends at its next turn) and cancel; Stop follows."""
+    loop = asyncio.get_running_loop()
+    task = asyncio.current_task()
+
+    def interrupt(name: str) -> None:
+        Halt.request(name)
+        task.cancel()
+
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGALRM):
+        loop.add_signal_handler(signum, interrupt, signal.Signals(signum).name)
+    try:
+        async with asyncio.timeout(seconds):
+            for name in ("idle", "direct", "group", "reads"):
+                if name in sizes.scenarios and not Halt.requested:
+                    await getattr(bench, name)()
+    except asyncio.CancelledError:
+        if not Halt.requested:
+            raise
+    finally:
+        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGALRM):
+            loop.remove_signal_handler(signum)
+    if Halt.requested:
+        raise Stop(Halt.reason)
+
+
+def _install_signal_handlers() -> None:
+    """Outside the event loop: SIGTERM and the alarm raise Stop, Ctrl-C KeyboardInterrupt."""
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGALRM, _stop)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -196,9 +225,8 @@ def main(argv: list[str] | None = None) -> int:
         print("nginx is required (apt-get install nginx)", file=sys.stderr)
         return 2
     raise_fd_limit()
-    signal.signal(signal.SIGTERM, _stop)
-    signal.signal(signal.SIGALRM, _stop)
-    signal.alarm(int(args.timeout))
+    _install_signal_handlers()
+    signal.alarm(max(1, int(args.timeout)))
     deadline = time.monotonic() + args.timeout
 
     began = time.monotonic()
@@ -239,15 +267,18 @@ def main(argv: list[str] | None = None) -> int:
             stack.start()
             bench = Bench(stack=stack, world=world, sizes=sizes, n=n, bench_id=bench_id,
                           progress=progress, report=report)  # fmt: skip
-            remaining = deadline - time.monotonic()
             try:
-                asyncio.run(asyncio.wait_for(run_one_n(bench, sizes), remaining))
+                asyncio.run(run_one_n(bench, sizes, deadline - time.monotonic()))
             finally:
+                _install_signal_handlers()  # the loop's own handlers went with it
                 report.server_errors(n, stack.logs_with_errors())
                 stack.close()
                 stack = None
-    except (KeyboardInterrupt, Stop, BenchError, TimeoutError, RuntimeError, OSError) as exc:
+    except (KeyboardInterrupt, Stop, BenchError, TimeoutError) as exc:
         failed = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    except Exception as exc:  # whatever it was, the results so far are still written
+        traceback.print_exc()
+        failed = f"{type(exc).__name__}: {exc}"
     finally:
         signal.alarm(0)
         progress.finish()
@@ -267,8 +298,10 @@ def main(argv: list[str] | None = None) -> int:
         report.data["failed"] = failed
     report.write(args.json)
     print(report.table())
-    for line in report.data["server_errors"][:20]:
-        print(f"server log: {line}")
+    if report.data["server_errors"]:
+        print("\nServer logs (warnings and errors, counted)")
+        for line in report.data["server_errors"][:15]:
+            print(f"  {line}")
     print(f"\n{report.data['elapsed_s']} s; results in {args.json}")
     if failed:
         print(f"The benchmark stopped early: {failed}", file=sys.stderr)

@@ -320,7 +320,7 @@ class Nginx:
         return ""
 
     def stop(self) -> None:
-        stop_process(self.process, signal.SIGQUIT)
+        stop_process(self.process, signal.SIGTERM)  # fast shutdown: sockets end at once
 
 
 # --- daphne -------------------------------------------------------------------------------
@@ -372,7 +372,8 @@ class Daphne:
 
 
 def stop_process(process: subprocess.Popen | None, how: int) -> None:
-    """Signal ``process``, then SIGKILL it if it has not exited within a few seconds."""
+    """Signal ``process``; if it has not exited within a few seconds, SIGKILL its process
+    group (it was started in a session of its own; not yet reaped, so the id is still its)."""
     if process is None:
         return
     if process.poll() is None:
@@ -470,21 +471,22 @@ class Stack:
         return texts
 
     def logs_with_errors(self) -> list[str]:
-        """The distinct error lines of the daphne and nginx logs, each with how often it came
-        (timestamps and request ids left out)."""
+        """The distinct warnings and errors of the daphne and nginx logs, each with how often
+        it came (timestamps and request ids left out)."""
         counts: dict[str, int] = {}
         for server in self.servers:
             for line in server.log_tail(1_000_000).splitlines():
-                if " ERROR " in line or " CRITICAL " in line:
-                    text = re.sub(r"^.*? (ERROR|CRITICAL) ", r"\1 ", line)
+                if " WARNING " in line or " ERROR " in line or " CRITICAL " in line:
+                    text = re.sub(r"^.*? (WARNING|ERROR|CRITICAL) ", r"\1 ", line)
                     text = re.sub(r"\[[0-9a-f]{32}\] ", "", text)
-                    key = f"daphne: {text.strip()}"
+                    text = re.sub(r"0x[0-9a-f]+|\d+", "#", text)  # task numbers, ports
+                    key = f"daphne: {text.strip()[:240]}"
                     counts[key] = counts.get(key, 0) + 1
         for line in self.nginx.log_tail(1_000_000).splitlines():
             if "[error]" in line or "[crit]" in line or "[alert]" in line:
                 text = re.sub(r"^.*?\[(error|crit|alert)\] [0-9#]+: (\*\d+ )?", r"[\1] ", line)
                 text = re.sub(r", client: .*$", "", text)
-                key = f"nginx: {text.strip()}"
+                key = f"nginx: {text.strip()[:240]}"
                 counts[key] = counts.get(key, 0) + 1
         return [f"{count} x {text}" for text, count in counts.items()]
 
@@ -503,5 +505,6 @@ def websockets_open(metrics_text: str) -> int | None:
 def _kill_leftovers() -> None:
     """A benchmark that dies on the way still takes its processes with it."""
     for process in list(_children):
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
+        if process.poll() is None:  # alive, so not reaped: the group id is still its own
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
