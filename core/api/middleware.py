@@ -81,3 +81,24 @@ class ApiEnvelopeMiddleware:
         metrics.count_failure(exception)
         logger.exception("Unhandled error on %s %s", request.method, request.path)
         return error_json(500, "server_error")
+
+
+class SyncChainMiddleware:
+    """Last in MIDDLEWARE: keeps every middleware above it in synchronous mode.
+
+    Under ASGI Django's innermost handler is asynchronous, so each ``MiddlewareMixin``
+    middleware adjacent to it switches to its async mode, which runs every
+    ``process_request`` and ``process_response`` through its own ``sync_to_async`` hop:
+    a dozen thread hops per request for the sessions, locale, common, CSRF, auth, messages
+    and clickjacking middleware. Being sync-only, this one makes the switch happen once,
+    here, and the chain above it runs in one worker thread as under WSGI.
+    """
+
+    sync_capable = True
+    async_capable = False
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
