@@ -1,6 +1,7 @@
 """Input and output shapes of the accounts API (contract: "Objects: user")."""
 
 import re
+from datetime import UTC, datetime
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema_field
@@ -119,7 +120,12 @@ class UserSerializer(serializers.ModelSerializer):
     def get_last_seen(self, user: User) -> str | None:
         if user.last_seen is None or user.pk in from_context(self, "hidden_ids"):
             return None
-        return serializers.DateTimeField().to_representation(user.last_seen)
+        return _iso(user.last_seen)
+
+    def to_representation(self, user: User) -> dict:
+        # The fields above describe the shape (and the OpenAPI schema); the dict is built by
+        # user_data, which lists of people (the chat list's members) call directly.
+        return user_data(user, from_context(self, "online_ids"), from_context(self, "hidden_ids"))
 
 
 class MeSerializer(UserSerializer):
@@ -128,6 +134,32 @@ class MeSerializer(UserSerializer):
     class Meta(UserSerializer.Meta):
         fields = [*UserSerializer.Meta.fields, "phone"]
         read_only_fields = fields
+
+    def to_representation(self, user: User) -> dict:
+        return {**super().to_representation(user), "phone": user.phone}
+
+
+def user_data(user: User, online_ids, hidden_ids) -> dict:
+    """The contract's user object as a plain dict, what UserSerializer answers: ``online_ids``
+    and ``hidden_ids`` come from ``presence.seen_by`` for the whole page. Built without DRF,
+    whose serializer copies its fields for every instance: a chat list shows dozens of users.
+    """
+    shown = user.last_seen is not None and user.pk not in hidden_ids
+    return {
+        "id": str(user.pk),
+        "username": user.username,
+        "display_name": user.display_name,
+        "bio": user.bio,
+        "avatar_url": user.avatar_url,
+        "last_seen": _iso(user.last_seen) if shown else None,
+        "online": user.pk in online_ids,
+    }
+
+
+def _iso(moment: datetime) -> str:
+    """DRF's DateTimeField output: ISO 8601 in UTC with a ``Z``."""
+    text = moment.astimezone(UTC).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 @extend_schema_field(AVATAR_URL_SCHEMA)

@@ -3,9 +3,9 @@
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
-from accounts.serializers import UsernameField, UserSerializer
+from accounts.serializers import UsernameField, UserSerializer, user_data
 from chats.models import Chat
-from chats.selectors import receipts_hidden
+from chats.selectors import read_seqs_shown
 from core.api.fields import (
     NOT_BLANK,
     QueryIntegerField,
@@ -18,7 +18,7 @@ from core.api.fields import (
 from core.api.prepared import annotated, from_context, prefetched, selected
 from messaging.content import MAX_CONTENT
 from messaging.models import Message
-from messaging.payloads import message_data, read_seqs_of
+from messaging.payloads import iso, message_data
 from messaging.services.settings import draft_data
 
 _SEQ = {"type": "integer", "minimum": 0}
@@ -85,50 +85,17 @@ _CHAT_SELECTOR = "messaging.selectors.chat_list"
 class ChatSerializer(serializers.ModelSerializer):
     """A chat from the viewer's side (``context["viewer"]``), memberships prefetched."""
 
-    members = serializers.SerializerMethodField()
-    peer = serializers.SerializerMethodField()
-    last_message = serializers.SerializerMethodField()
-    unread_count = serializers.SerializerMethodField()
-    last_read_seq = serializers.SerializerMethodField()
-    peer_last_read_seq = serializers.SerializerMethodField()
-    title = serializers.SerializerMethodField()
-    member_count = serializers.SerializerMethodField()
-    role = serializers.SerializerMethodField()
-    pinned_message = serializers.SerializerMethodField()
-    draft = serializers.SerializerMethodField()
-    muted = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Chat
-        fields = [
-            "id", "kind", "title", "members", "member_count", "role", "peer", "last_message",
-            "unread_count", "last_read_seq", "peer_last_read_seq", "pinned_message", "draft",
-            "muted", "created_at", "updated_at",
-        ]  # fmt: skip
-        read_only_fields = fields
-
-    def _viewer_id(self):
-        return from_context(self, "viewer").pk
-
-    def _memberships(self, chat: Chat) -> list:
-        return prefetched(chat, "memberships", _CHAT_SELECTOR)
-
-    def _peer_membership(self, chat: Chat):
-        if chat.kind != Chat.Kind.DIRECT:
-            return None
-        others = [m for m in self._memberships(chat) if m.user_id != self._viewer_id()]
-        return others[0] if others else None
-
-    @extend_schema_field(MessageSerializer(allow_null=True))
-    def get_pinned_message(self, chat: Chat) -> dict | None:
-        pin = selected(chat, "pin", _CHAT_SELECTOR)
-        return message_data(pin.message, read_seqs_of(chat)) if pin else None
-
-    def _mine(self, chat: Chat):
-        mine = [m for m in self._memberships(chat) if m.user_id == self._viewer_id()]
-        return mine[0] if mine else None
-
-    @extend_schema_field(
+    title = documented({"type": "string", "maxLength": Chat.TITLE_MAX, "nullable": True})
+    members = UserSerializer(many=True, read_only=True)
+    member_count = documented({"type": "integer", "minimum": 1, "maximum": Chat.MAX_MEMBERS})
+    role = documented({"type": "string", "enum": ["owner", "admin", "member"]})
+    peer = UserSerializer(allow_null=True, read_only=True)
+    last_message = MessageSerializer(allow_null=True, read_only=True)
+    unread_count = documented({"type": "integer", "minimum": 0})
+    last_read_seq = documented(_SEQ)
+    peer_last_read_seq = documented({**_SEQ, "nullable": True})
+    pinned_message = MessageSerializer(allow_null=True, read_only=True)
+    draft = documented(
         {
             "type": "object",
             "nullable": True,
@@ -139,62 +106,71 @@ class ChatSerializer(serializers.ModelSerializer):
             "required": ["content", "updated_at"],
         }
     )
-    def get_draft(self, chat: Chat) -> dict | None:
-        mine = self._mine(chat)
-        return draft_data(mine) if mine else None
+    muted = documented({"type": "boolean"})
 
-    @extend_schema_field({"type": "boolean"})
-    def get_muted(self, chat: Chat) -> bool:
-        mine = self._mine(chat)
-        return bool(mine and mine.muted)
+    class Meta:
+        model = Chat
+        fields = [
+            "id", "kind", "title", "members", "member_count", "role", "peer", "last_message",
+            "unread_count", "last_read_seq", "peer_last_read_seq", "pinned_message", "draft",
+            "muted", "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = fields
 
-    @extend_schema_field({"type": "string", "maxLength": Chat.TITLE_MAX, "nullable": True})
-    def get_title(self, chat: Chat) -> str | None:
-        return chat.title if chat.kind == Chat.Kind.GROUP else None
+    def to_representation(self, chat: Chat) -> dict:
+        # The fields above describe the shape (and the OpenAPI schema); the dict is built by
+        # chat_data, without DRF's copies of every field for every chat and member.
+        memberships = prefetched(chat, "memberships", _CHAT_SELECTOR)
+        return chat_data(
+            chat,
+            memberships,
+            viewer_id=from_context(self, "viewer").pk,
+            online_ids=from_context(self, "online_ids"),
+            hidden_ids=from_context(self, "hidden_ids"),
+        )
 
-    @extend_schema_field({"type": "integer", "minimum": 1, "maximum": Chat.MAX_MEMBERS})
-    def get_member_count(self, chat: Chat) -> int:
-        return len(self._memberships(chat))
 
-    @extend_schema_field({"type": "string", "enum": ["owner", "admin", "member"]})
-    def get_role(self, chat: Chat) -> str:
-        mine = [m for m in self._memberships(chat) if m.user_id == self._viewer_id()]
-        return mine[0].role if mine and chat.kind == Chat.Kind.GROUP else "member"
+def chat_data(chat: Chat, memberships: list, *, viewer_id, online_ids, hidden_ids) -> dict:
+    """The contract's chat object as ``viewer_id`` sees it, from a chat ``chat_list`` loaded
+    (its ``memberships`` with their users, last message, unread count and pin)."""
+    mine = peer = None
+    for membership in memberships:
+        if membership.user_id == viewer_id:
+            mine = membership
+        elif peer is None:
+            peer = membership
+    direct = chat.kind == Chat.Kind.DIRECT
+    group = chat.kind == Chat.Kind.GROUP
+    if not direct:
+        peer = None
+    read_seqs = {chat.id: read_seqs_shown(chat.kind, _read_rows(memberships))}
+    last = annotated(chat, "last_messages", _CHAT_SELECTOR)
+    pin = selected(chat, "pin", _CHAT_SELECTOR)
+    peer_read = None
+    if direct:
+        peer_read = 0 if peer is None else read_seqs[chat.id][peer.user_id]
+    return {
+        "id": str(chat.id),
+        "kind": chat.kind,
+        "title": chat.title if group else None,
+        "members": [user_data(m.user, online_ids, hidden_ids) for m in memberships],
+        "member_count": len(memberships),
+        "role": mine.role if mine is not None and group else "member",
+        "peer": user_data(peer.user, online_ids, hidden_ids) if peer is not None else None,
+        "last_message": message_data(last[0], read_seqs) if last else None,
+        "unread_count": annotated(chat, "unread_count", _CHAT_SELECTOR),
+        "last_read_seq": mine.last_read_seq if mine is not None else 0,
+        "peer_last_read_seq": peer_read,
+        "pinned_message": message_data(pin.message, read_seqs) if pin else None,
+        "draft": draft_data(mine) if mine is not None else None,
+        "muted": bool(mine is not None and mine.muted),
+        "created_at": iso(chat.created_at),
+        "updated_at": iso(chat.updated_at),
+    }
 
-    def _user_data(self, user) -> dict:
-        return UserSerializer(user, context=self.context).data
 
-    @extend_schema_field(UserSerializer(many=True))
-    def get_members(self, chat: Chat) -> list[dict]:
-        return [self._user_data(m.user) for m in self._memberships(chat)]
-
-    @extend_schema_field(UserSerializer(allow_null=True))
-    def get_peer(self, chat: Chat) -> dict | None:
-        peer = self._peer_membership(chat)
-        return self._user_data(peer.user) if peer else None
-
-    @extend_schema_field(MessageSerializer(allow_null=True))
-    def get_last_message(self, chat: Chat) -> dict | None:
-        last = annotated(chat, "last_messages", _CHAT_SELECTOR)
-        return message_data(last[0], read_seqs_of(chat)) if last else None
-
-    @extend_schema_field({"type": "integer", "minimum": 0})
-    def get_unread_count(self, chat: Chat) -> int:
-        return annotated(chat, "unread_count", _CHAT_SELECTOR)
-
-    @extend_schema_field(_SEQ)
-    def get_last_read_seq(self, chat: Chat) -> int:
-        mine = [m for m in self._memberships(chat) if m.user_id == self._viewer_id()]
-        return mine[0].last_read_seq if mine else 0
-
-    @extend_schema_field({**_SEQ, "nullable": True})
-    def get_peer_last_read_seq(self, chat: Chat) -> int | None:
-        if chat.kind != Chat.Kind.DIRECT:
-            return None
-        peer = self._peer_membership(chat)
-        if peer is None or receipts_hidden(chat, self._memberships(chat)):
-            return 0
-        return peer.last_read_seq
+def _read_rows(memberships: list) -> list:
+    return [(m.user_id, m.last_read_seq, m.user.read_receipts) for m in memberships]
 
 
 @extend_schema_serializer(extensions={"x-exactly-one-of": ["user_id", "username"]})

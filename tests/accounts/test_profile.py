@@ -152,6 +152,25 @@ def test_another_user_is_public_without_the_phone(client_for, user, other_user):
     assert data["id"] == str(other_user.id) and data["display_name"] == other_user.display_name
 
 
+def test_a_users_values_are_the_contracts_types(client_for, user, other_user):
+    from datetime import UTC, datetime
+
+    from accounts.models import User
+
+    seen = datetime(2024, 5, 6, 7, 8, 9, 123456, tzinfo=UTC)
+    User.objects.filter(pk=other_user.pk).update(bio="Hi", last_seen=seen)
+    data = envelope_data(client_for(user).get(f"/api/users/{other_user.id}"))
+    assert data == {
+        "id": str(other_user.id),
+        "username": other_user.username,
+        "display_name": other_user.display_name,
+        "bio": "Hi",
+        "avatar_url": "",
+        "last_seen": "2024-05-06T07:08:09.123456Z",
+        "online": False,
+    }
+
+
 def test_a_user_by_id_accepts_a_trailing_slash(client_for, user, other_user):
     data = envelope_data(client_for(user).get(f"/api/users/{other_user.id}/"))
     assert data["id"] == str(other_user.id)

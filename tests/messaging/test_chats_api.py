@@ -89,3 +89,41 @@ def test_unread_counts_only_others_messages_past_my_read_seq(as_alice, as_bob, c
 
 def test_the_chat_list_requires_authentication(api):
     envelope_error(api.get("/api/chats"), 401, "not_authenticated")
+
+
+def test_a_direct_chat_is_every_field_of_the_contract_from_the_viewers_side(
+    as_alice, as_bob, alice, bob, chat, send
+):
+    send(as_alice, chat, "one")
+    send(as_bob, chat, "two")
+    as_bob.post(f"/api/chats/{chat.pk}/read", {"up_to_seq": 1}, format="json")
+    as_alice.put(f"/api/chats/{chat.pk}/draft", {"content": "later"}, format="json")
+    as_alice.patch(f"/api/chats/{chat.pk}/settings", {"muted": True}, format="json")
+    [mine] = envelope_data(as_alice.get("/api/chats"))
+    assert list(mine) == [
+        "id", "kind", "title", "members", "member_count", "role", "peer", "last_message",
+        "unread_count", "last_read_seq", "peer_last_read_seq", "pinned_message", "draft",
+        "muted", "created_at", "updated_at",
+    ]  # fmt: skip
+    assert mine["id"] == str(chat.pk) and mine["kind"] == "direct" and mine["title"] is None
+    assert [m["id"] for m in mine["members"]] == [str(alice.pk), str(bob.pk)]
+    assert mine["member_count"] == 2 and mine["role"] == "member"
+    assert mine["peer"] == mine["members"][1]
+    assert mine["last_message"]["content"] == "two" and mine["last_message"]["is_read"] is False
+    assert mine["unread_count"] == 1 and mine["last_read_seq"] == 0
+    assert mine["peer_last_read_seq"] == 1 and mine["pinned_message"] is None
+    assert mine["draft"]["content"] == "later" and mine["muted"] is True
+    assert mine["created_at"].endswith("Z") and mine["updated_at"].endswith("Z")
+    [theirs] = envelope_data(as_bob.get("/api/chats"))
+    assert theirs["peer"]["id"] == str(alice.pk) and theirs["draft"] is None
+    assert theirs["muted"] is False and theirs["unread_count"] == 0
+    assert theirs["last_read_seq"] == 1 and theirs["peer_last_read_seq"] == 0
+
+
+def test_a_groups_title_and_role_are_the_viewers(as_alice, as_bob, alice, bob, carol):
+    body = {"kind": "group", "title": "Team", "user_ids": [str(bob.pk), str(carol.pk)]}
+    group = envelope_data(as_alice.post("/api/chats", body, format="json"), 201)
+    assert group["title"] == "Team" and group["role"] == "owner" and group["peer"] is None
+    assert group["member_count"] == 3 and group["peer_last_read_seq"] is None
+    theirs = envelope_data(as_bob.get(f"/api/chats/{group['id']}"))
+    assert theirs["role"] == "member" and theirs["last_message"]["kind"] == "system"
