@@ -480,13 +480,13 @@ class Stack:
                     text = re.sub(r"^.*? (WARNING|ERROR|CRITICAL) ", r"\1 ", line)
                     text = re.sub(r"\[[0-9a-f]{32}\] ", "", text)
                     text = re.sub(r"0x[0-9a-f]+|\d+", "#", text)  # task numbers, ports
-                    key = f"daphne: {text.strip()[:240]}"
+                    key = f"daphne: {_shorten(text.strip())}"
                     counts[key] = counts.get(key, 0) + 1
         for line in self.nginx.log_tail(1_000_000).splitlines():
             if "[error]" in line or "[crit]" in line or "[alert]" in line:
                 text = re.sub(r"^.*?\[(error|crit|alert)\] [0-9#]+: (\*\d+ )?", r"[\1] ", line)
                 text = re.sub(r", client: .*$", "", text)
-                key = f"nginx: {text.strip()[:240]}"
+                key = f"nginx: {_shorten(text.strip())}"
                 counts[key] = counts.get(key, 0) + 1
         return [f"{count} x {text}" for text, count in counts.items()]
 
@@ -494,6 +494,13 @@ class Stack:
         self.nginx.stop()
         for server in self.servers:
             server.stop()
+
+
+def _shorten(text: str, room: int = 300) -> str:
+    """A long log line's beginning and end (where daphne says what went wrong)."""
+    if len(text) <= room:
+        return text
+    return f"{text[: room // 2 - 2]} .. {text[-(room // 2 - 2) :]}"
 
 
 def websockets_open(metrics_text: str) -> int | None:
