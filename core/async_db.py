@@ -28,9 +28,9 @@ _all_pools: list[tuple["weakref.ref[asyncio.AbstractEventLoop]", AsyncConnection
 
 
 def available() -> bool:
-    """Whether the database is PostgreSQL (SQLite has no async driver here: callers use the
-    ORM path in a worker thread instead)."""
-    return connections["default"].vendor == "postgresql"
+    """Whether the hot paths may use the loop's pool: PostgreSQL, and TETHER_ASYNC_DB on
+    (SQLite has no async driver here: callers use the ORM path in a worker thread)."""
+    return settings.TETHER_ASYNC_DB and connections["default"].vendor == "postgresql"
 
 
 def _connection_kwargs() -> dict:

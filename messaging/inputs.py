@@ -82,7 +82,7 @@ async def amessage_send_from_input(
     if plain is not None:
         chat_id, content, client_id = plain
         result = await amessage_send_plain(
-            sender=sender,
+            sender_id=sender.pk,
             session_id=session_id,
             chat_id=chat_id,
             content=content,

@@ -5,9 +5,9 @@ the seq ``UPDATE``, the members-and-blocks query, the ``INSERT``, COMMIT. Here t
 is one call of ``tether_message_send`` (migration ``0008_message_send_function``, where its
 SQL lives) on the loop's own pool (``core.async_db``): it takes the same locks as the ORM
 path, then checks the session, the ``client_id``, membership and blocks, allocates the seq,
-inserts and clears the sender's draft. It stores the message only when everything holds;
-otherwise it stores nothing and the caller answers through the ORM path, which stays the
-reference for every rule and every error (tests compare the two).
+inserts, clears the sender's draft and notes the session's use. It stores the message only
+when everything holds; otherwise it stores nothing and the caller answers through the ORM
+path, which stays the reference for every rule and every error (tests compare the two).
 """
 
 import uuid
@@ -18,9 +18,10 @@ from django.conf import settings
 from django.utils import timezone
 
 from accounts.services.blocks import blocks_lock_id
+from accounts.services.sessions import SESSION_TOUCH_INTERVAL
 from core import async_db
 
-_CALL = "SELECT * FROM tether_message_send(%s, %s, %s, %s, %s, %s, %s, %s, %s)"
+_CALL = "SELECT * FROM tether_message_send(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
 
 
 @dataclass(frozen=True)
@@ -48,13 +49,13 @@ async def send_plain(
     now = timezone.now()
     message_id = uuid.uuid4()
     try:
-        session_id = uuid.UUID(str(session_id))
+        session_id, sender_id = uuid.UUID(str(session_id)), uuid.UUID(str(sender_id))
     except ValueError:
         return Stored(message_id, None, now, False, False, [])
     oldest = now - timedelta(days=settings.TETHER_SESSION_MAX_DAYS)
     params = [
         session_id, sender_id, chat_id, message_id, content, client_id, now, oldest,
-        blocks_lock_id(user_id=sender_id),
+        blocks_lock_id(user_id=sender_id), now - SESSION_TOUCH_INTERVAL,
     ]  # fmt: skip
     pool = await async_db.get_pool()
     async with pool.connection() as conn:

@@ -50,12 +50,28 @@ def _close_pools_at_the_end(django_db_setup, django_db_blocker):
         for conn in connections.all():
             if getattr(conn, "pool", None) is not None:
                 conn.close_pool()
+        if connections["default"].vendor == "postgresql":
+            # Event loops of finished tests may still hold a connection of their own pools.
+            with connections["default"].cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            connections["default"].close()
 
 
 @pytest.fixture(autouse=True)
-def _isolated_state(settings):
+def _isolated_state(settings, request):
     """Codes go to memory; rate-limit windows start empty in every test."""
     settings.TETHER_SMS_BACKEND = "memory"
+    # The loop's own pool (the one-round-trip send) sees committed data only: tests whose
+    # data stays in the test's transaction send the ORM way; transactional tests both ways.
+    db_marker = request.node.get_closest_marker("django_db")
+    transactional = "transactional_db" in request.fixturenames or bool(
+        db_marker and db_marker.kwargs.get("transaction")
+    )
+    settings.TETHER_ASYNC_DB = transactional
+    settings.TETHER_DB_ASYNC_POOL_MIN = 0  # test client requests run on short-lived loops
     # Staff passwords are checked in many admin tests: a fast hasher (production keeps PBKDF2).
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     memory.outbox.clear()

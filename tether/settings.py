@@ -146,6 +146,9 @@ elif _database["ENGINE"] == "django.db.backends.sqlite3":
 DATABASES = {"default": _database}
 # The event loop's own PostgreSQL pool (core.async_db), per process, beside Django's: the hot
 # send path runs on it without leaving the loop.
+# off: the hot paths too go through Django's ORM in worker threads (in-process tests whose
+# data sits in a transaction that no other connection can see).
+TETHER_ASYNC_DB = os.environ.get("TETHER_ASYNC_DB", "on").lower() not in {"0", "off", "false"}
 TETHER_DB_ASYNC_POOL_MIN = int(os.environ.get("TETHER_DB_ASYNC_POOL_MIN", "2"))
 TETHER_DB_ASYNC_POOL_MAX = int(os.environ.get("TETHER_DB_ASYNC_POOL_MAX", "10"))
 TETHER_DB_ASYNC_POOL_TIMEOUT = float(os.environ.get("TETHER_DB_POOL_TIMEOUT", "2"))

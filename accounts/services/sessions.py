@@ -216,12 +216,12 @@ def _announce(user_id, session_ids) -> None:
 
 
 # "Last used" is kept to the minute: one small UPDATE a minute per active sign-in at most.
-_TOUCH_INTERVAL = timedelta(minutes=1)
+SESSION_TOUCH_INTERVAL = timedelta(minutes=1)
 
 
 def session_touch(*, session: AuthSession) -> None:
     now = timezone.now()
-    if now - session.last_used_at >= _TOUCH_INTERVAL:
+    if now - session.last_used_at >= SESSION_TOUCH_INTERVAL:
         AuthSession.objects.filter(pk=session.pk).update(last_used_at=now)
         session.last_used_at = now
 

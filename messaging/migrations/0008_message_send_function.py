@@ -12,7 +12,8 @@ from django.db import migrations
 FUNCTION = """
 CREATE OR REPLACE FUNCTION tether_message_send(
     p_session uuid, p_sender uuid, p_chat uuid, p_id uuid, p_content text,
-    p_client_id varchar, p_now timestamptz, p_oldest timestamptz, p_blocks_lock bigint
+    p_client_id varchar, p_now timestamptz, p_oldest timestamptz, p_blocks_lock bigint,
+    p_touch_before timestamptz
 ) RETURNS TABLE (stored_seq bigint, session_live boolean, draft_cleared boolean,
                  member_ids uuid[])
 LANGUAGE plpgsql VOLATILE AS $$
@@ -21,6 +22,9 @@ BEGIN
     PERFORM pg_advisory_xact_lock_shared(p_blocks_lock);
     -- As seq_allocate: sends and membership changes of one chat take turns.
     PERFORM 1 FROM chats_chat WHERE id = p_chat FOR NO KEY UPDATE;
+    -- As session_touch: the sign-in's last use, at most once per interval.
+    UPDATE accounts_authsession SET last_used_at = p_now
+    WHERE id = p_session AND user_id = p_sender AND last_used_at < p_touch_before;
     RETURN QUERY
     WITH live AS (
         SELECT 1 FROM accounts_authsession s JOIN accounts_user u ON u.id = s.user_id
@@ -68,7 +72,7 @@ $$
 
 DROP = (
     "DROP FUNCTION IF EXISTS tether_message_send("
-    "uuid, uuid, uuid, uuid, text, varchar, timestamptz, timestamptz, bigint)"
+    "uuid, uuid, uuid, uuid, text, varchar, timestamptz, timestamptz, bigint, timestamptz)"
 )
 
 

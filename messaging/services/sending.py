@@ -167,7 +167,7 @@ def message_send(
 
 
 async def amessage_send_plain(
-    *, sender, session_id, chat_id, content: str, client_id: str | None
+    *, sender_id, session_id, chat_id, content: str, client_id: str | None
 ) -> SendResult | None:
     """``message_send`` of a plain text message, from the event loop, in one round trip.
 
@@ -177,10 +177,10 @@ async def amessage_send_plain(
     session has ended, Throttled over the send limit. ``content`` and ``client_id`` must
     have passed the input checks.
     """
-    counted = await throttling.aperson_limit_check("message_send", sender.pk)
+    counted = await throttling.aperson_limit_check("message_send", sender_id)
     try:
         stored = await send_plain(
-            sender_id=sender.pk,
+            sender_id=sender_id,
             session_id=session_id,
             chat_id=chat_id,
             content=content,
@@ -192,12 +192,12 @@ async def amessage_send_plain(
         # A connection the database dropped (a restart): the pool replaces it, and the
         # client retries with its client_id, as after any outage.
         if counted:
-            await throttling.aperson_limit_refund("message_send", sender.pk)
+            await throttling.aperson_limit_refund("message_send", sender_id)
         await async_db.check_pool()
         raise Unavailable() from exc
     if stored is None or stored.seq is None:
         if counted:
-            await throttling.aperson_limit_refund("message_send", sender.pk)
+            await throttling.aperson_limit_refund("message_send", sender_id)
         if stored is not None and not stored.session_live:
             raise InvalidToken()
         return None
@@ -205,7 +205,7 @@ async def amessage_send_plain(
         id=stored.id,
         chat_id=chat_id,
         seq=stored.seq,
-        sender=sender,
+        sender_id=sender_id,
         content=content,
         client_id=client_id,
         created_at=stored.created_at,
@@ -214,7 +214,7 @@ async def amessage_send_plain(
     await events.amessage_new(data, stored.member_ids)
     if stored.draft_cleared:
         await events.adraft_updated(
-            user_id=sender.pk, chat_id=chat_id, content="", updated_at=iso(stored.created_at)
+            user_id=sender_id, chat_id=chat_id, content="", updated_at=iso(stored.created_at)
         )
     metrics.message_sent()
     return SendResult(message, True, data)

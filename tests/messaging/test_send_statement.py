@@ -47,7 +47,7 @@ def people():
 async def fast(alice, session, chat_id, content="hello", client_id=None):
     try:
         return await amessage_send_plain(
-            sender=alice, session_id=session.id, chat_id=chat_id, content=content,
+            sender_id=alice.pk, session_id=session.id, chat_id=chat_id, content=content,
             client_id=client_id,
         )  # fmt: skip
     finally:
@@ -184,7 +184,7 @@ def test_concurrent_sends_get_every_seq_once_and_one_client_id_wins(people):
     async def burst():
         sends = [
             amessage_send_plain(
-                sender=person,
+                sender_id=person.pk,
                 session_id=s.id,
                 chat_id=chat.id,
                 content=f"m{i}",
