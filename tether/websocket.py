@@ -1,4 +1,4 @@
-"""The ``/ws/`` stack: origin check, cookie session, then token-or-session authentication.
+"""The ``/ws/`` stack: origin check, then the token's sign-in, or the cookie session's.
 
 Channels' AllowedHostsOriginValidator judges the host alone (any port or scheme passes) and
 refuses handshakes without an ``Origin``; the contract wants scheme, host and port, and
@@ -59,14 +59,20 @@ class OriginValidator:
         self.application = application
 
     async def __call__(self, scope, receive, send):
+        # Decided in a function of its own: its temporaries (a dict of the headers) are not
+        # kept alive by this frame, which lasts as long as the socket.
+        application, scope = self._route(scope)
+        return await application(scope, receive, send)
+
+    def _route(self, scope):
         headers = dict(scope.get("headers", []))
         origin = headers.get(b"origin")
         if origin is None:
             cookieless = [(k, v) for k, v in scope.get("headers", []) if k != b"cookie"]
-            return await self.application(dict(scope, headers=cookieless), receive, send)
+            return self.application, dict(scope, headers=cookieless)
         if self._allowed(origin.decode("latin-1"), scope, headers):
-            return await self.application(scope, receive, send)
-        return await WebsocketDenier()(scope, receive, send)
+            return self.application, scope
+        return WebsocketDenier(), scope
 
     @staticmethod
     def _allowed(origin: str, scope, headers) -> bool:
@@ -93,27 +99,47 @@ def _session_for_cookie(django_session):
     return session_get_live(session_id) if session_id else None
 
 
+def _query_token(scope) -> str | None:
+    tokens = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("token")
+    return tokens[0] if tokens else None
+
+
 class TokenOrSessionAuthMiddleware:
     """Puts the live sign-in (``auth_session``) and its ``user`` into the scope, or None.
 
     A token in the query string wins over the cookie; a bad token is not rescued by a cookie.
+    A socket with a token skips the cookie and session layers altogether (``cookie_stack``):
+    apps hold thousands of sockets, and each layer's frame and scope copy last as long as
+    the socket does.
     """
+
+    def __init__(self, application, cookie_stack=SessionMiddlewareStack):
+        self.application = application
+        self.with_cookies = cookie_stack(_CookieAuth(application))
+
+    async def __call__(self, scope, receive, send):
+        token = _query_token(scope)
+        if token is None:
+            return await self.with_cookies(scope, receive, send)
+        session = await _session_for_token(token)
+        scope = dict(scope, auth_session=session, user=session.user if session else None)
+        return await self.application(scope, receive, send)
+
+
+class _CookieAuth:
+    """The web pages' sockets: the sign-in of the Django session's cookie."""
 
     def __init__(self, application):
         self.application = application
 
     async def __call__(self, scope, receive, send):
-        tokens = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("token")
-        if tokens:
-            session = await _session_for_token(tokens[0])
-        elif scope.get("session") is not None:
+        session = None
+        if scope.get("session") is not None:
             session = await _session_for_cookie(scope["session"])
-        else:
-            session = None
         scope = dict(scope, auth_session=session, user=session.user if session else None)
         return await self.application(scope, receive, send)
 
 
 websocket_application = OriginValidator(
-    SessionMiddlewareStack(TokenOrSessionAuthMiddleware(URLRouter(websocket_urlpatterns)))
+    TokenOrSessionAuthMiddleware(URLRouter(websocket_urlpatterns))
 )
