@@ -12,3 +12,6 @@ sessions_revoked = Signal()
 user_cut_off = Signal()
 # Sent after commit with ``user_ids`` (both sides) when a block is made or lifted.
 blocks_changed = Signal()
+# Sent after commit with ``user_id`` when ``last_seen`` is stamped (a bulk update, which sends
+# no ``post_save``; every other change of what others see of a user saves the row).
+last_seen_changed = Signal()

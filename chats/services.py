@@ -5,6 +5,7 @@ from django.db import IntegrityError, transaction
 from accounts.models import User
 from accounts.selectors import blocked_between
 from chats.models import Chat, ChatMember
+from chats.signals import direct_chat_created
 from core.errors import Blocked, NotFound, ValidationFailed
 
 
@@ -32,6 +33,8 @@ def chat_get_or_create(*, user: User, peer: User) -> tuple[Chat, bool]:
             ChatMember.objects.bulk_create(
                 [ChatMember(chat=chat, user=user), ChatMember(chat=chat, user=peer)]
             )
+            ids = [user.pk, peer.pk]
+            transaction.on_commit(lambda: direct_chat_created.send(sender=Chat, user_ids=ids))
             return chat, True
     except IntegrityError:
         return Chat.objects.get(direct_key=key), False

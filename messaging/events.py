@@ -19,6 +19,7 @@ from django.db import transaction
 
 from core import metrics
 from core.channel_layer import group_send_many
+from messaging.chat_list_cache import before_event
 
 logger = logging.getLogger("tether.events")
 
@@ -87,6 +88,7 @@ async def apublish(user_ids: Iterable, event: dict) -> bool:
     if not groups:
         return False
     event_type = event.get("type", "an event")
+    await before_event(groups, event_type)  # cached chat lists go stale first, then clients hear
     probe = not layer_up()
     if probe:
         if _probing or time.monotonic() < _skip_until:

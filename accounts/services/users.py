@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.models import Discovery, User, Visibility
 from accounts.services.sessions import session_revoke_all
-from accounts.signals import user_cut_off
+from accounts.signals import last_seen_changed, user_cut_off
 from core.errors import PhoneTaken, UsernameTaken, ValidationFailed
 
 _USERNAME_ALPHABET = string.ascii_lowercase + string.digits
@@ -104,6 +104,7 @@ def user_mark_seen(*, user_id) -> datetime:
     """Stamp ``last_seen`` now (the user's last connection just closed); the time."""
     now = timezone.now()
     User.objects.filter(pk=user_id).update(last_seen=now)
+    transaction.on_commit(lambda: last_seen_changed.send(sender=User, user_id=user_id))
     return now
 
 

@@ -9,13 +9,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import presence
-from accounts.selectors import user_find
+from accounts.privacy import last_seen_hidden
+from accounts.selectors import blocked_between, user_find
 from accounts.serializers import MeSerializer
 from chats.services import chat_get_or_create
 from core.api.schema import HAS_MORE, errors
 from core.errors import NotFound
 from core.throttling import person_limit_check
-from messaging import selectors
+from messaging import chat_list_cache, selectors
 from messaging.api import groups
 from messaging.api.responses import chat_context, chat_response
 from messaging.export import export_chunks, streamed
@@ -39,9 +40,7 @@ from messaging.services.settings import chat_draft_save, chat_mute
 class ChatListView(APIView):
     @extend_schema(responses={200: ChatSerializer(many=True), **errors(401)}, summary="My chats")
     def get(self, request: Request) -> Response:
-        chats = list(selectors.chat_list(viewer=request.user))
-        context = chat_context(request.user, chats)
-        return Response(ChatSerializer(chats, many=True, context=context).data)
+        return Response(chat_list_data(request.user))
 
     @extend_schema(
         request=ChatOpenSerializer,
@@ -104,6 +103,34 @@ class ChatReadView(APIView):
         data = _valid(ReadSerializer, request.data)
         last_read = chat_mark_read(user=request.user, chat_id=chat_id, up_to_seq=data["up_to_seq"])
         return Response({"last_read_seq": last_read})
+
+
+def chat_list_data(viewer) -> list:
+    """The viewer's chat list: from the cache (``online`` looked up now), else computed and
+    stored under the generation read before the database was."""
+    lookup = chat_list_cache.chat_list_lookup(viewer.pk)
+    if lookup.chats is not None:
+        return lookup.chats
+    chats = list(selectors.chat_list(viewer=viewer))
+    users = {m.user_id: m.user for chat in chats for m in chat.memberships.all()}
+    # The viewer's own row as loaded now: request.user was read before the generation was,
+    # and their privacy settings may have changed in between.
+    me = users.get(viewer.pk, viewer)
+    if lookup.ticket is None:
+        context = {"viewer": viewer, **presence.seen_by(me, users.values())}
+        return ChatSerializer(chats, many=True, context=context).data
+    # What presence.seen_by answers, with the blocks kept for the reads that hit the entry.
+    hidden = last_seen_hidden(me, users.values())
+    shown = [user_id for user_id in users if user_id not in hidden]
+    blocked = blocked_between(viewer.pk, shown)
+    context = {
+        "viewer": viewer,
+        "online_ids": presence.online_ids(shown) - blocked,
+        "hidden_ids": hidden,
+    }
+    data = ChatSerializer(chats, many=True, context=context).data
+    chat_list_cache.chat_list_store(viewer.pk, lookup.ticket, data, shown=shown, blocked=blocked)
+    return data
 
 
 def _valid(serializer_class, data) -> dict:

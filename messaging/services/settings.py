@@ -6,6 +6,7 @@ from django.utils import timezone
 from chats.models import ChatMember
 from core.errors import NotFound, ValidationFailed
 from messaging import events
+from messaging.chat_list_cache import chat_lists_invalidate
 from messaging.content import MAX_CONTENT
 from messaging.payloads import iso
 
@@ -63,3 +64,5 @@ def chat_mute(*, user, chat_id, muted: bool) -> None:
         if membership.muted != muted:
             membership.muted = muted
             membership.save(update_fields=["muted"])
+            # No event tells anyone of a mute, so the member's cached list is dropped here.
+            transaction.on_commit(lambda: chat_lists_invalidate([user.pk]))
