@@ -74,3 +74,9 @@ def test_scaling_is_the_two_process_rate_over_the_one_process_rate_of_clean_runs
     }
     assert scaling(data) == [{"scenario": "group", "transport": "socket", "c": 10, "ratio": 1.5}]
     assert problems(data) == ["N=2 direct socket C=1: failed 300"]
+
+
+def test_the_readme_shows_the_deployed_config_as_it_is():
+    readme = (SITE_CONF.parents[2] / "README.md").read_text(encoding="utf-8")
+    body = TEXT[TEXT.index("map $http_upgrade") :]
+    assert f"```nginx\n{body}```" in readme
