@@ -92,13 +92,14 @@ class ChatConsumer(AsyncJsonWebsocketConsumer):
         self.joined = False
         self.in_order.close()
         metrics.socket_closed()
+        # Presence first: were this task cut short, the user must not stay "online".
+        await presence_disconnect(user_id=self.user_id, connection=self.channel_name)
         try:
             await asyncio.wait_for(
                 self.channel_layer.group_discard(self.group, self.channel_name), JOIN_TIMEOUT
             )
         except Exception:
             logger.warning("Could not leave the user's group on disconnect")
-        await presence_disconnect(user_id=self.user_id, connection=self.channel_name)
 
     # --- client frames ------------------------------------------------------------------
 

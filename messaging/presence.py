@@ -38,15 +38,40 @@ async def presence_connect(*, user_id: str, connection: str) -> None:
         await presence_announce(user_id, online=True)
 
 
+# Announcements still running after their socket has gone (kept so they are not collected).
+_announcing: set[asyncio.Task] = set()
+
+
 async def presence_disconnect(*, user_id: str, connection: str) -> None:
-    """A socket closed: announce "offline" if it was the user's last anywhere."""
+    """A socket closed: announce "offline" if it was the user's last anywhere.
+
+    The connection leaves the store at once; the announcement (last_seen stamped, watchers
+    looked up, a database round in a worker thread) goes on in the background. Thousands of
+    sockets may close together (a proxy restarting, a network blip), and a socket's task
+    that outlived daphne's shutdown wait would be killed, announcements and all.
+    """
     try:
         last = await presence_store().remove(user_id, connection)
     except redis.RedisError:
         logger.warning("Presence store unreachable on disconnect")
         return
     if last:
+        task = asyncio.get_running_loop().create_task(_announce_offline(user_id))
+        _announcing.add(task)
+        task.add_done_callback(_announcing.discard)
+
+
+async def _announce_offline(user_id: str) -> None:
+    try:
         await presence_announce(user_id, online=False)
+    except Exception:
+        logger.warning("Could not announce a user offline", exc_info=True)
+
+
+async def presence_settled() -> None:
+    """Wait for the offline announcements under way (tests, shutdown)."""
+    while _announcing:
+        await asyncio.gather(*list(_announcing), return_exceptions=True)
 
 
 async def presence_announce(user_id: str, *, online: bool) -> None:

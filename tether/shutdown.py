@@ -16,9 +16,12 @@ A second SIGTERM stops at once. SIGINT (Ctrl-C) keeps Twisted's immediate stop.
 """
 
 import asyncio
+import contextlib
 import logging
 import signal
 import time
+
+from messaging.presence import presence_settled
 
 logger = logging.getLogger("tether.shutdown")
 
@@ -82,6 +85,9 @@ async def _drain(server, WebSocketProtocol, reactor) -> None:  # noqa: N803 (a c
     while busy and time.monotonic() < deadline:
         await asyncio.sleep(_POLL_SECONDS)
         busy = _close_and_count(server, WebSocketProtocol)
+    # Offline announcements of the sockets just closed run on after them.
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(presence_settled(), max(0.1, deadline - time.monotonic()))
     took = time.monotonic() - started
     if busy:
         logger.warning("Drain gave up after %.1f s with %d connections busy", took, busy)

@@ -70,3 +70,25 @@ async def test_a_failed_heartbeat_is_logged_and_the_next_beat_tries_again(
         await presence_service._heartbeat_loop()
     assert len(beats) == 2
     assert "Presence heartbeat failed" in caplog.text
+
+
+async def test_a_closing_socket_leaves_the_store_at_once_and_is_announced_after(monkeypatch):
+    """Thousands of sockets closing together must not wait, each, for their announcement's
+    database work: a socket's task cut short would leave its user "online"."""
+    import asyncio
+
+    store = MemoryPresenceStore()
+    monkeypatch.setattr(presence_service, "presence_store", lambda: store)
+    announced, release = [], asyncio.Event()
+
+    async def slow_announce(user_id, *, online):
+        await release.wait()
+        announced.append((user_id, online))
+
+    monkeypatch.setattr(presence_service, "presence_announce", slow_announce)
+    await store.add("u1", "conn")
+    await asyncio.wait_for(presence_service.presence_disconnect(user_id="u1", connection="conn"), 1)
+    assert store.online_ids(["u1"]) == set() and announced == []
+    release.set()
+    await asyncio.wait_for(presence_service.presence_settled(), 1)
+    assert announced == [("u1", False)]
