@@ -13,6 +13,11 @@ from core.api.exceptions import InvalidToken
 
 # Key in the Django session of the AuthSession a web sign-in started.
 WEB_SESSION_KEY = "tether_session_id"
+# A signed cookie set when a web session deletes its account: it outlives the Django
+# session, which another tab's request may flush first, so /logout/ can still say so.
+ACCOUNT_DELETED_COOKIE = "tether_account_deleted"
+ACCOUNT_DELETED_SALT = "tether.account-deleted"
+ACCOUNT_DELETED_MAX_AGE = 300
 
 
 class SessionJWTAuthentication(JWTAuthentication):

@@ -33,7 +33,8 @@ def available() -> bool:
     return settings.TETHER_ASYNC_DB and connections["default"].vendor == "postgresql"
 
 
-def _connection_kwargs() -> dict:
+def connection_kwargs() -> dict:
+    """psycopg's connection arguments for Django's ``default`` database, in autocommit."""
     db = settings.DATABASES["default"]
     options = {k: v for k, v in db.get("OPTIONS", {}).items() if k not in {"pool"}}
     kwargs = {
@@ -51,7 +52,7 @@ def _connection_kwargs() -> dict:
 async def _open_pool(loop: asyncio.AbstractEventLoop) -> AsyncConnectionPool:
     _close_pools_of_ended_loops()
     pool = AsyncConnectionPool(
-        kwargs=_connection_kwargs(),
+        kwargs=connection_kwargs(),
         connection_class=AsyncConnection,
         min_size=settings.TETHER_DB_ASYNC_POOL_MIN,
         max_size=settings.TETHER_DB_ASYNC_POOL_MAX,

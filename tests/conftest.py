@@ -52,12 +52,16 @@ def _close_pools_at_the_end(django_db_setup, django_db_blocker):
                 conn.close_pool()
         if connections["default"].vendor == "postgresql":
             # Event loops of finished tests may still hold a connection of their own pools.
-            with connections["default"].cursor() as cursor:
-                cursor.execute(
+            import psycopg
+
+            with (
+                contextlib.suppress(psycopg.Error),
+                psycopg.connect(**{**async_db.connection_kwargs(), "connect_timeout": 5}) as conn,
+            ):
+                conn.execute(
                     "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                     "WHERE datname = current_database() AND pid <> pg_backend_pid()"
                 )
-            connections["default"].close()
 
 
 @pytest.fixture(autouse=True)

@@ -12,9 +12,10 @@ from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts.authentication import WEB_SESSION_KEY
 from accounts.models import User
+from accounts.services.deletion import account_delete_code_request
 from accounts.services.sessions import session_revoke, session_start
 from accounts.services.users import user_deactivate
-from tests.helpers import envelope_data, envelope_error, sign_in
+from tests.helpers import envelope_data, envelope_error, last_code, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -136,3 +137,37 @@ def test_a_django_login_without_a_sign_in_is_anonymous(user):
     client = APIClient()
     client.force_login(user)
     envelope_error(client.get("/api/users/me"), 401, "not_authenticated")
+
+
+def test_a_web_deletion_is_told_on_logout_even_after_another_tab_flushed_the_session(
+    web_client, user, django_capture_on_commit_callbacks
+):
+    """The profile page goes to /logout/ after the deletion; another tab of the same browser,
+    its socket closed with 4001, may load /login/ at the same moment: the notice is not a
+    one-time message that it could take, and a crafted link shows nothing."""
+    token = "t" * 32
+    web_client.cookies[settings.CSRF_COOKIE_NAME] = token
+    with django_capture_on_commit_callbacks(execute=True):
+        account_delete_code_request(user=user, ip=None)
+    response = web_client.delete(
+        "/api/users/me", {"code": last_code(user.phone)}, format="json",
+        HTTP_X_CSRFTOKEN=token,
+    )  # fmt: skip
+    assert response.status_code == 200, response.json()
+    assert response.cookies["tether_account_deleted"]["httponly"]
+    leaving = web_client.get("/logout/")
+    assert leaving.status_code == 302 and leaving["Location"] == "/login/?deleted=1"
+    other_tab = web_client.get("/login/")  # its socket closed: it lands on /login/ too
+    said = "Your account has been deleted, and you are logged out."
+    assert said not in other_tab.content.decode()
+    assert said in web_client.get(leaving["Location"]).content.decode()
+    assert web_client.cookies["tether_account_deleted"].value == ""  # said once
+    assert said not in web_client.get("/login/?deleted=1").content.decode()
+
+
+def test_a_token_deletion_sets_no_cookie(api, user, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        account_delete_code_request(user=user, ip=None)
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {sign_in(user).access}")
+    response = api.delete("/api/users/me", {"code": last_code(user.phone)}, format="json")
+    assert response.status_code == 200 and "tether_account_deleted" not in response.cookies

@@ -45,7 +45,7 @@ def test_an_account_is_deleted_with_a_code_and_the_person_is_logged_out(chromium
     section.get_by_role("button", name="Delete account").click()
     page.fill("[name=code]", code)
     section.get_by_role("button", name="Delete account permanently").click()
-    expect(page).to_have_url(re.compile(r"/login/$"))
+    expect(page).to_have_url(re.compile(r"/login/\?deleted=1$"))
     expect(page.get_by_role("status")).to_have_text(
         "Your account has been deleted, and you are logged out."
     )

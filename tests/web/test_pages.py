@@ -201,7 +201,7 @@ def test_logging_out_after_deleting_the_account_says_it_is_gone(browser):
     User.objects.filter(phone=PHONE).update(is_active=False, deleted_at=timezone.now())
     # The profile page leaves through its logout form once the account is gone.
     page = browser.post("/logout/", {"csrfmiddlewaretoken": token}, follow=True)
-    assert page.redirect_chain == [("/login/", 302)]
+    assert page.redirect_chain == [("/login/?deleted=1", 302)]
     assert b"Your account has been deleted, and you are logged out." in page.content
     assert browser.get("/logout/", follow=True).content.count(b"logged out") == 0
     # A plain visit while the deleted account's cookie is still there says so as well.
@@ -209,7 +209,7 @@ def test_logging_out_after_deleting_the_account_says_it_is_gone(browser):
     sign_up(other, phone="+79161110023", name="Boris")
     User.objects.filter(phone="+79161110023").update(is_active=False, deleted_at=timezone.now())
     page = other.get("/logout/", follow=True)
-    assert page.redirect_chain == [("/login/", 302)]
+    assert page.redirect_chain == [("/login/?deleted=1", 302)]
     assert b"Your account has been deleted, and you are logged out." in page.content
 
 

@@ -7,6 +7,7 @@ needs (purpose, name) and when the next code may be asked for.
 import math
 import time
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import SESSION_KEY, login, logout
 from django.core.exceptions import ValidationError
@@ -17,7 +18,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from accounts.authentication import WEB_SESSION_KEY
+from accounts.authentication import (
+    ACCOUNT_DELETED_COOKIE,
+    ACCOUNT_DELETED_MAX_AGE,
+    ACCOUNT_DELETED_SALT,
+    WEB_SESSION_KEY,
+)
 from accounts.models import User
 from accounts.services.auth import auth_request_sign_in, auth_request_sign_up, auth_verify
 from accounts.services.sessions import session_revoke
@@ -127,7 +133,12 @@ def login_page(request: HttpRequest) -> HttpResponse:
         return redirect(_safe_next(request, request.GET.get("next")))
     form = PhoneForm(request.POST if request.method == "POST" else None)
     if request.method == "GET":
-        return render(request, "pages/login.html", {"form": form, "next": _next(request)})
+        deleted = request.GET.get("deleted") == "1" and _deleted_here(request)
+        context = {"form": form, "next": _next(request), "account_deleted": deleted}
+        response = render(request, "pages/login.html", context)
+        if deleted:
+            response.delete_cookie(ACCOUNT_DELETED_COOKIE)  # said once
+        return response
     return _start(request, form, SIGN_IN, "pages/login.html")
 
 
@@ -200,22 +211,46 @@ def logout_page(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         if live_web_session(request) is not None:
             return render(request, "pages/logout.html", {"display_name": request.user.display_name})
-        if deleted:
-            messages.info(request, _("Your account has been deleted, and you are logged out."))
-        return redirect("/login/")
+        return _to_login_deleted() if deleted else redirect("/login/")
     session = live_web_session(request)
     if session is not None:
         session_revoke(session=session)
     logout(request)
     if deleted:
-        messages.info(request, _("Your account has been deleted, and you are logged out."))
-    else:
-        messages.info(request, _("You are logged out."))
+        return _to_login_deleted()
+    messages.info(request, _("You are logged out."))
     return redirect("/login/")
 
 
+def _to_login_deleted() -> HttpResponse:
+    """To /login/, which says that the account is gone: on the page itself rather than by a
+    one-time message, which another tab of the browser (its socket closed by the deletion,
+    landing on /login/ at the same moment) could take first. The signed cookie (renewed
+    here, whether the deletion or the session told) keeps a crafted link from saying it."""
+    response = redirect("/login/?deleted=1")
+    response.set_signed_cookie(
+        ACCOUNT_DELETED_COOKIE, "1", salt=ACCOUNT_DELETED_SALT,
+        max_age=ACCOUNT_DELETED_MAX_AGE, httponly=True, samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )  # fmt: skip
+    return response
+
+
+def _deleted_here(request: HttpRequest) -> bool:
+    """This browser deleted its account moments ago (the deletion's signed cookie)."""
+    value = request.get_signed_cookie(
+        ACCOUNT_DELETED_COOKIE, default=None, salt=ACCOUNT_DELETED_SALT,
+        max_age=ACCOUNT_DELETED_MAX_AGE,
+    )  # fmt: skip
+    return value == "1"
+
+
 def _account_deleted(request: HttpRequest) -> bool:
-    """This browser's account was just deleted (the profile page comes here afterwards)."""
+    """This browser's account was just deleted (the profile page comes here afterwards).
+
+    The deletion's signed cookie says so even when the Django session is gone."""
+    if _deleted_here(request):
+        return True
     user_id = request.session.get(SESSION_KEY)
     try:
         return (
