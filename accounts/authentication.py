@@ -5,6 +5,7 @@ request loads the live session with its user in one query (the query simplejwt w
 the user alone) and refuses a revoked session or a deactivated user.
 """
 
+from django.conf import settings
 from rest_framework.authentication import SessionAuthentication
 from rest_framework_simplejwt.authentication import JWTAuthentication
 
@@ -13,11 +14,29 @@ from core.api.exceptions import InvalidToken
 
 # Key in the Django session of the AuthSession a web sign-in started.
 WEB_SESSION_KEY = "tether_session_id"
-# A signed cookie set when a web session deletes its account: it outlives the Django
-# session, which another tab's request may flush first, so /logout/ can still say so.
+# A signed cookie set when a web session deletes its account, so that /login/ can say so
+# (and a crafted link cannot); see tether.pages.auth.
 ACCOUNT_DELETED_COOKIE = "tether_account_deleted"
-ACCOUNT_DELETED_SALT = "tether.account-deleted"
-ACCOUNT_DELETED_MAX_AGE = 300
+_ACCOUNT_DELETED_SALT = "tether.account-deleted"
+_ACCOUNT_DELETED_MAX_AGE = 300
+
+
+def account_deleted_mark(response) -> None:
+    """Tell this browser, for a few minutes, that its account was deleted."""
+    response.set_signed_cookie(
+        ACCOUNT_DELETED_COOKIE, "1", salt=_ACCOUNT_DELETED_SALT,
+        max_age=_ACCOUNT_DELETED_MAX_AGE, httponly=True, samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )  # fmt: skip
+
+
+def account_deleted_here(request) -> bool:
+    """This browser deleted its account moments ago (``account_deleted_mark``)."""
+    value = request.get_signed_cookie(
+        ACCOUNT_DELETED_COOKIE, default=None, salt=_ACCOUNT_DELETED_SALT,
+        max_age=_ACCOUNT_DELETED_MAX_AGE,
+    )  # fmt: skip
+    return value == "1"
 
 
 class SessionJWTAuthentication(JWTAuthentication):

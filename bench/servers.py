@@ -18,7 +18,6 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -29,6 +28,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 from psycopg import sql
+
+from tests.servers import free_ports
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -61,20 +62,6 @@ def nginx_binary() -> str | None:
         return found
     fallback = Path("/usr/sbin/nginx")
     return str(fallback) if os.access(fallback, os.X_OK) else None
-
-
-def free_ports(count: int) -> list[int]:
-    """Ports the kernel calls free right now (all held open together, so distinct)."""
-    sockets = []
-    try:
-        for _ in range(count):
-            sock = socket.socket()
-            sock.bind(("127.0.0.1", 0))
-            sockets.append(sock)
-        return [sock.getsockname()[1] for sock in sockets]
-    finally:
-        for sock in sockets:
-            sock.close()
 
 
 def raise_fd_limit() -> int:

@@ -197,7 +197,7 @@ def tether_servers(count: int = 1, env: dict[str, str | None] | None = None) -> 
         _migrate(process_env, tmp_dir / "migrate.log")
         servers.database_url, servers.sms_path, servers.tmp_dir = database_url, sms_path, tmp_dir
         servers.env = process_env
-        for index, port in enumerate(_free_ports(count)):
+        for index, port in enumerate(free_ports(count)):
             server = Server(
                 port=port,
                 env=process_env,
@@ -279,7 +279,7 @@ def http(
             return Response(error.code, error.headers, error.read())
 
 
-def _free_ports(count: int) -> list[int]:
+def free_ports(count: int) -> list[int]:
     """Ports the kernel calls free right now (all held open together, so distinct)."""
     sockets = []
     try:

@@ -1,18 +1,12 @@
 """``/api/users*``: one's own profile, other people, and finding them."""
 
-from django.conf import settings
 from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import presence
-from accounts.authentication import (
-    ACCOUNT_DELETED_COOKIE,
-    ACCOUNT_DELETED_MAX_AGE,
-    ACCOUNT_DELETED_SALT,
-    CsrfSessionAuthentication,
-)
+from accounts.authentication import CsrfSessionAuthentication, account_deleted_mark
 from accounts.models import User
 from accounts.selectors import blocked_users, user_find, user_search, user_visible
 from accounts.serializers import (
@@ -69,11 +63,7 @@ class MeView(APIView):
         account_delete(user=request.user, code=serializer.validated_data["code"])
         response = Response({})
         if isinstance(request.successful_authenticator, CsrfSessionAuthentication):
-            response.set_signed_cookie(
-                ACCOUNT_DELETED_COOKIE, "1", salt=ACCOUNT_DELETED_SALT,
-                max_age=ACCOUNT_DELETED_MAX_AGE, httponly=True, samesite="Lax",
-                secure=settings.SESSION_COOKIE_SECURE,
-            )  # fmt: skip
+            account_deleted_mark(response)
         return response
 
 

@@ -7,7 +7,6 @@ needs (purpose, name) and when the next code may be asked for.
 import math
 import time
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import SESSION_KEY, login, logout
 from django.core.exceptions import ValidationError
@@ -20,9 +19,9 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.authentication import (
     ACCOUNT_DELETED_COOKIE,
-    ACCOUNT_DELETED_MAX_AGE,
-    ACCOUNT_DELETED_SALT,
     WEB_SESSION_KEY,
+    account_deleted_here,
+    account_deleted_mark,
 )
 from accounts.models import User
 from accounts.services.auth import auth_request_sign_in, auth_request_sign_up, auth_verify
@@ -133,7 +132,7 @@ def login_page(request: HttpRequest) -> HttpResponse:
         return redirect(_safe_next(request, request.GET.get("next")))
     form = PhoneForm(request.POST if request.method == "POST" else None)
     if request.method == "GET":
-        deleted = request.GET.get("deleted") == "1" and _deleted_here(request)
+        deleted = request.GET.get("deleted") == "1" and account_deleted_here(request)
         context = {"form": form, "next": _next(request), "account_deleted": deleted}
         response = render(request, "pages/login.html", context)
         if deleted:
@@ -228,28 +227,15 @@ def _to_login_deleted() -> HttpResponse:
     landing on /login/ at the same moment) could take first. The signed cookie (renewed
     here, whether the deletion or the session told) keeps a crafted link from saying it."""
     response = redirect("/login/?deleted=1")
-    response.set_signed_cookie(
-        ACCOUNT_DELETED_COOKIE, "1", salt=ACCOUNT_DELETED_SALT,
-        max_age=ACCOUNT_DELETED_MAX_AGE, httponly=True, samesite="Lax",
-        secure=settings.SESSION_COOKIE_SECURE,
-    )  # fmt: skip
+    account_deleted_mark(response)
     return response
-
-
-def _deleted_here(request: HttpRequest) -> bool:
-    """This browser deleted its account moments ago (the deletion's signed cookie)."""
-    value = request.get_signed_cookie(
-        ACCOUNT_DELETED_COOKIE, default=None, salt=ACCOUNT_DELETED_SALT,
-        max_age=ACCOUNT_DELETED_MAX_AGE,
-    )  # fmt: skip
-    return value == "1"
 
 
 def _account_deleted(request: HttpRequest) -> bool:
     """This browser's account was just deleted (the profile page comes here afterwards).
 
     The deletion's signed cookie says so even when the Django session is gone."""
-    if _deleted_here(request):
+    if account_deleted_here(request):
         return True
     user_id = request.session.get(SESSION_KEY)
     try:
