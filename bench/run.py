@@ -12,7 +12,7 @@ talk to nginx only. Scenarios:
 
 - direct: 100 people in 50 direct chats, each listening on a socket and sending, over the
   socket (``message.send``) and over POST /api/messages, with C = 1, 10 and 50 messages in
-  flight overall (300 messages a run). A delivery is a ``message.new`` reaching a member's
+  flight overall (1,000 messages a run). A delivery is a ``message.new`` reaching a member's
   socket for a message that member did not send.
 - group: one group of 50, 10 of them sending, socket and REST, C = 1, 10, 50 (60 messages a
   run, 49 deliveries each).
@@ -21,7 +21,8 @@ talk to nginx only. Scenarios:
 - reads: 100 people in 10 direct chats each, 10 clients at once: GET /api/chats and
   GET /api/users/{id} (500 requests each, at most 10 s).
 
-Every message run is preceded by a warm-up run and bounded in count and time; each send's
+Every message run is preceded by a warm-up (200 messages: pools, prepared statements and
+caches filled) and bounded in count and time; each send's
 acknowledgement (or 201) must arrive, and each socket must get each message once, in seq
 order: lost, duplicated and reordered frames are counted per socket and chat (the sender's
 own sockets included). The table at the end gives messages acknowledged per second,
@@ -103,11 +104,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     add("--transports", type=_names(TRANSPORTS), default=list(TRANSPORTS))
     add("--concurrency", type=_ints, default=[1, 10, 50], help="messages in flight (C)")
     add("--direct-users", type=int, default=100, help="people in direct chats (pairs)")
-    add("--direct-messages", type=int, default=300, help="messages per direct run")
+    add("--direct-messages", type=int, default=1000, help="messages per direct run")
     add("--group-members", type=int, default=50)
     add("--group-senders", type=int, default=10)
     add("--group-messages", type=int, default=60, help="messages per group run")
-    add("--warmup", type=int, default=20, help="messages of the warm-up before each run")
+    add("--warmup", type=int, default=200, help="messages of the warm-up before each run")
     add("--run-seconds", type=float, default=30.0, help="time limit for a run's sends")
     add("--drain-seconds", type=float, default=10.0, help="wait for deliveries after that")
     add("--idle-sockets", type=int, default=2000)

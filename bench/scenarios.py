@@ -144,10 +144,12 @@ class Bench:
         session = http_session(self.stack.url, max(self.sizes.concurrency))
         try:
             for transport in self.sizes.transports:
-                for c in self.sizes.concurrency:
+                for index, c in enumerate(self.sizes.concurrency):
                     label = f"N={self.n} {scenario} {transport} C={c}"
                     self.progress.step(label)
-                    base = f"{self.bench_id}{self.n}{scenario[0]}{transport[0]}{c}"
+                    # The run's place too: a C given twice must not repeat client_ids (the
+                    # server would answer them as repeats, delivering nothing new).
+                    base = f"{self.bench_id}{self.n}{scenario[0]}{transport[0]}{c}i{index}"
                     context = (people, sockets, session, members, senders, transport, c)
                     if self.sizes.warmup:
                         await self._run(f"{base}w-", context, self.sizes.warmup, None)

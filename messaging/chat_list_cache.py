@@ -244,6 +244,36 @@ async def achat_lists_invalidate(user_ids: Iterable) -> None:
         _failed("invalidation", exc)
 
 
+def invalidation_commands(groups: Iterable[str], event_type: str) -> list[tuple]:
+    """``before_event`` as Redis commands, for the event's own publish pipeline to run
+    first (one round trip for both; ``invalidation_sent`` says how it went)."""
+    if event_type in _LIST_NEUTRAL_EVENTS or not settings.REDIS_URL:
+        return []
+    ids = _ids(group.removeprefix("user.") for group in groups)
+    if not ids:
+        return []
+    commands: list[tuple] = []
+    if _flush_due:
+        commands.append(("SET", _EPOCH_KEY, uuid.uuid4().hex))
+    token = uuid.uuid4().hex
+    for user_id in ids:
+        commands.append(("SET", _gen_key(user_id), token, "EX", _GEN_TTL_SECONDS))
+        commands.append(("DEL", _entry_key(user_id)))
+    return commands
+
+
+def invalidation_sent(commands: list[tuple], *, ok: bool) -> None:
+    """After the pipeline that carried ``invalidation_commands``: a failure (or a publish
+    held back) makes a flush due, as a failed ``chat_lists_invalidate`` does."""
+    global _flush_due
+    if not commands:
+        return
+    if not ok:
+        _failed("invalidation", RuntimeError("the event's pipeline did not go out"))
+    elif commands[0][1] == _EPOCH_KEY:
+        _flush_due = False
+
+
 async def before_event(groups: Iterable[str], event_type: str) -> None:
     """Called by ``events.apublish`` with the user groups (``user.<id>``) an event is about
     to reach: their lists are invalidated first, so a client reacting to it reads anew."""

@@ -11,15 +11,15 @@ import logging
 import time
 import uuid
 import weakref
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 
 from core import metrics
-from core.channel_layer import group_send_many
-from messaging.chat_list_cache import before_event
+from core.channel_layer import batches, group_send_many
+from messaging.chat_list_cache import before_event, invalidation_commands, invalidation_sent
 
 logger = logging.getLogger("tether.events")
 
@@ -62,15 +62,18 @@ def user_group(user_id) -> str:
     return f"user.{user_id}"
 
 
-async def _send_all(groups: list[str], message: dict) -> None:
-    sending = group_send_many(get_channel_layer(), groups, message)
+async def _send_all(groups: list[str], message: dict, before: Sequence[tuple] = ()) -> None:
+    sending = group_send_many(get_channel_layer(), groups, message, before)
     await asyncio.wait_for(sending, timeout=PUBLISH_TIMEOUT)
 
 
-async def _deliver(groups: list[str], message: dict, what: str) -> bool:
-    """Send ``message`` to ``groups``; log (never raise) a failure and return False."""
+async def _deliver(
+    groups: list[str], message: dict, what: str, before: Sequence[tuple] = ()
+) -> bool:
+    """Send ``message`` to ``groups`` (after the Redis commands ``before``, in the same
+    round trip); log (never raise) a failure and return False."""
     try:
-        await _send_all(groups, message)
+        await _send_all(groups, message, before)
     except Exception as exc:
         logger.warning("Could not send %s: %s", what, exc.__class__.__name__)
         metrics.channel_layer_error()
@@ -88,19 +91,27 @@ async def apublish(user_ids: Iterable, event: dict) -> bool:
     if not groups:
         return False
     event_type = event.get("type", "an event")
-    await before_event(groups, event_type)  # cached chat lists go stale first, then clients hear
+    # Cached chat lists go stale first, then clients hear: in the publish's own pipeline
+    # where the layer batches (one round trip), else on their own before it.
+    invalidation = []
+    if batches(get_channel_layer()):
+        invalidation = invalidation_commands(groups, event_type)
+    else:
+        await before_event(groups, event_type)
     probe = not layer_up()
     if probe:
         if _probing or time.monotonic() < _skip_until:
+            invalidation_sent(invalidation, ok=False)
             metrics.event_failed(event_type)
             return False
         _probing = True
     message = {"type": "tether.event", "event": event}
     try:
-        delivered = await _deliver(groups, message, event_type)
+        delivered = await _deliver(groups, message, event_type, invalidation)
     finally:
         if probe:
             _probing = False
+    invalidation_sent(invalidation, ok=delivered)
     if delivered:
         metrics.event_published(event_type)
         return True

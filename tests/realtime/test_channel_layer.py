@@ -40,3 +40,23 @@ async def test_a_layer_without_batches_sends_one_by_one():
     await group_send_many(layer, ["a", "b"], {"type": "t.y"})
     assert await layer.receive(first) == {"type": "t.y"}
     assert await layer.receive(second) == {"type": "t.y"}
+
+
+async def test_commands_before_the_message_have_run_when_it_arrives(layer):
+    """The chat lists' invalidation rides in the event's own pipeline, ahead of it."""
+    import redis.asyncio
+    from django.conf import settings
+
+    channel = await layer.new_channel()
+    await layer.group_add("user.9", channel)
+    client = redis.asyncio.Redis.from_url(settings.REDIS_URL)
+    try:
+        await client.delete("tether-test:before")
+        before = [("SET", "tether-test:before", "done")]
+        await group_send_many(layer, ["user.9"], {"type": "t.z"}, before)
+        assert await layer.receive(channel) == {"type": "t.z"}
+        assert await client.get("tether-test:before") == b"done"
+    finally:
+        await client.delete("tether-test:before")
+        await client.aclose()
+        await layer.flush()

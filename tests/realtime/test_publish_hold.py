@@ -19,7 +19,7 @@ def hold(monkeypatch):
     monkeypatch.setattr(events, "_probing", False)
     layer = {"up": True, "sent": 0}
 
-    async def send_all(groups, message):
+    async def send_all(groups, message, before=()):
         layer["sent"] += 1
         if not layer["up"]:
             raise ConnectionError("Redis is down")
@@ -63,7 +63,7 @@ async def test_one_probe_at_a_time(hold, monkeypatch):
     await events.apublish(["someone"], {"type": "probe"})
     release = asyncio.Event()
 
-    async def slow_send_all(groups, message):
+    async def slow_send_all(groups, message, before=()):
         hold["sent"] += 1
         await release.wait()
 
