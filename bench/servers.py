@@ -29,7 +29,8 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 from psycopg import sql
 
-from tests.servers import free_ports
+from tests.servers import ServerError, free_ports
+from tests.servers import migrate as run_migrations
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -113,13 +114,11 @@ class Database:
 
 
 def migrate(env: dict[str, str], log_path: Path) -> None:
-    command = [sys.executable, "manage.py", "migrate", "--noinput"]
-    done = subprocess.run(  # noqa: S603
-        command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
-    )
-    log_path.write_text(done.stdout + done.stderr, encoding="utf-8")
-    if done.returncode != 0:
-        raise BenchError(f"migrate failed ({done.returncode}):\n{done.stdout}{done.stderr}")
+    """The test harness's migrate, its failure a BenchError."""
+    try:
+        run_migrations(env, log_path, timeout=300)
+    except ServerError as exc:
+        raise BenchError(str(exc)) from exc
 
 
 # --- nginx --------------------------------------------------------------------------------

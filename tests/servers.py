@@ -194,7 +194,7 @@ def tether_servers(count: int = 1, env: dict[str, str | None] | None = None) -> 
             **(env or {}),
         }
         process_env = {name: value for name, value in merged.items() if value is not None}
-        _migrate(process_env, tmp_dir / "migrate.log")
+        migrate(process_env, tmp_dir / "migrate.log")
         servers.database_url, servers.sms_path, servers.tmp_dir = database_url, sms_path, tmp_dir
         servers.env = process_env
         for index, port in enumerate(free_ports(count)):
@@ -293,10 +293,11 @@ def free_ports(count: int) -> list[int]:
             sock.close()
 
 
-def _migrate(env: dict[str, str], log_path: Path) -> None:
+def migrate(env: dict[str, str], log_path: Path, timeout: float = 120) -> None:
+    """``manage.py migrate`` with ``env``, its output in ``log_path``; ServerError if it fails."""
     command = [sys.executable, "manage.py", "migrate", "--noinput"]
     done = subprocess.run(  # noqa: S603
-        command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+        command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout
     )
     log_path.write_text(done.stdout + done.stderr, encoding="utf-8")
     if done.returncode != 0:
