@@ -179,11 +179,31 @@ def _ids(user_ids: Iterable) -> list[str]:
     return sorted({str(user_id) for user_id in user_ids})
 
 
-def _invalidation(pipe, ids: list[str]):
+def _invalidation(ids: list[str]) -> list[tuple]:
+    """The Redis commands that make the lists of ``ids`` stale: a new generation each and
+    the entries gone, after a new epoch first if a flush is due (``_invalidated`` then
+    clears it, once they have run)."""
+    commands: list[tuple] = []
+    if _flush_due:
+        commands.append(("SET", _EPOCH_KEY, uuid.uuid4().hex))
     token = uuid.uuid4().hex
     for user_id in ids:
-        pipe.set(_gen_key(user_id), token, ex=_GEN_TTL_SECONDS)
-        pipe.delete(_entry_key(user_id))
+        commands.append(("SET", _gen_key(user_id), token, "EX", _GEN_TTL_SECONDS))
+        commands.append(("DEL", _entry_key(user_id)))
+    return commands
+
+
+def _invalidated(commands: list[tuple]) -> None:
+    global _flush_due
+    if commands and commands[0][1] == _EPOCH_KEY:
+        _flush_due = False
+        logger.info("Chat list cache: every entry dropped after a failed invalidation")
+
+
+def _pipeline(client, commands: list[tuple]):
+    pipe = client.pipeline(transaction=False)
+    for command in commands:
+        pipe.execute_command(*command)
     return pipe
 
 
@@ -217,12 +237,13 @@ def chat_lists_invalidate(user_ids: Iterable) -> None:
     if _resting():
         _flush_due = True
         return
-    client = get_redis()
+    commands = _invalidation(ids)
     try:
-        _flush_if_due(client)
-        _invalidation(client.pipeline(transaction=False), ids).execute()
+        _pipeline(get_redis(), commands).execute()
     except redis.RedisError as exc:
         _failed("invalidation", exc)
+        return
+    _invalidated(commands)
 
 
 async def achat_lists_invalidate(user_ids: Iterable) -> None:
@@ -234,14 +255,13 @@ async def achat_lists_invalidate(user_ids: Iterable) -> None:
     if _resting():
         _flush_due = True
         return
-    client = get_async_redis()
+    commands = _invalidation(ids)
     try:
-        if _flush_due:
-            await client.set(_EPOCH_KEY, uuid.uuid4().hex)
-            _flush_due = False
-        await _invalidation(client.pipeline(transaction=False), ids).execute()
+        await _pipeline(get_async_redis(), commands).execute()
     except (redis.RedisError, OSError) as exc:
         _failed("invalidation", exc)
+        return
+    _invalidated(commands)
 
 
 def invalidation_commands(groups: Iterable[str], event_type: str) -> list[tuple]:
@@ -250,28 +270,18 @@ def invalidation_commands(groups: Iterable[str], event_type: str) -> list[tuple]
     if event_type in _LIST_NEUTRAL_EVENTS or not settings.REDIS_URL:
         return []
     ids = _ids(group.removeprefix("user.") for group in groups)
-    if not ids:
-        return []
-    commands: list[tuple] = []
-    if _flush_due:
-        commands.append(("SET", _EPOCH_KEY, uuid.uuid4().hex))
-    token = uuid.uuid4().hex
-    for user_id in ids:
-        commands.append(("SET", _gen_key(user_id), token, "EX", _GEN_TTL_SECONDS))
-        commands.append(("DEL", _entry_key(user_id)))
-    return commands
+    return _invalidation(ids) if ids else []
 
 
 def invalidation_sent(commands: list[tuple], *, ok: bool) -> None:
     """After the pipeline that carried ``invalidation_commands``: a failure (or a publish
     held back) makes a flush due, as a failed ``chat_lists_invalidate`` does."""
-    global _flush_due
     if not commands:
         return
     if not ok:
         _failed("invalidation", RuntimeError("the event's pipeline did not go out"))
-    elif commands[0][1] == _EPOCH_KEY:
-        _flush_due = False
+    else:
+        _invalidated(commands)
 
 
 async def before_event(groups: Iterable[str], event_type: str) -> None:
